@@ -1,0 +1,5 @@
+import sys
+
+from xlcap.cli import main
+
+sys.exit(main())

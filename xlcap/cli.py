@@ -1,0 +1,102 @@
+"""The `xlcap` command: a few lines per command over one library call; errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from xlcap.errors import InvalidInputError, ScheduleDataError, XlcapError
+from xlcap.lookup import lookup, schedule_in_force
+from xlcap.parse import DATE_FORMS, parse_date
+from xlcap.render import render_cap, render_schedule
+
+EXIT_OK, EXIT_NO_LIMIT, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """argparse's complaint, raised instead of exiting so --json can report it too."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _cmd_cap(args: argparse.Namespace) -> str:
+    result = lookup(args.portfolio, args.assets, args.date)
+    if args.days is not None and args.days <= 0:
+        raise InvalidInputError(
+            f"Parameter 'days' received {args.days}, which is not positive. Valid: a whole number of days, 1 to 366."
+        )
+    if args.json:
+        data = result.to_dict()
+        if args.days is not None:
+            data["days"] = args.days
+            data["period_amount"] = result.period_amount(args.days)
+        return json.dumps(data, indent=2)
+    return render_cap(result, args.days)
+
+
+def _cmd_schedule(args: argparse.Namespace) -> str:
+    on = parse_date(args.as_of, "as-of")
+    return render_schedule(schedule_in_force(on), on)
+
+
+def _cmd_portfolios(args: argparse.Namespace) -> str:
+    return "\n".join(schedule_in_force(parse_date(args.as_of, "as-of")).portfolios)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xlcap", description="Expense limitation agreements: the limit in force, and why.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    today = dt.date.today().isoformat()
+
+    cap = sub.add_parser("cap", help="the expense limit for one portfolio, asset level and date")
+    cap.add_argument("portfolio", help="portfolio name as you would type it, e.g. 'Lazard Mid-Cap'")
+    cap.add_argument("--assets", required=True, help="average net assets: 250000000, 250,000,000, 250e6, $250m, 1.2bn")
+    cap.add_argument("--date", required=True, help=DATE_FORMS)
+    cap.add_argument("--days", type=int, help="also give the dollar limit for this many days (actual/365 or 366)")
+    cap.add_argument("--json", action="store_true", help="print one JSON object")
+    cap.set_defaults(run=_cmd_cap)
+
+    schedule = sub.add_parser("schedule", help="the Schedule A in force on a date, as a table")
+    schedule.add_argument("--as-of", default=today, help=f"{DATE_FORMS} (default: today)")
+    schedule.set_defaults(run=_cmd_schedule, json=False)
+
+    portfolios = sub.add_parser("portfolios", help="the portfolios in the schedule in force, one per line")
+    portfolios.add_argument("--as-of", default=today, help=f"{DATE_FORMS} (default: today)")
+    portfolios.set_defaults(run=_cmd_portfolios, json=False)
+    return parser
+
+
+def _fail(code: str, message: str, suggestions: Sequence[str], as_json: bool, exit_code: int) -> int:
+    print(message, file=sys.stderr)
+    if as_json:
+        print(json.dumps({"error": {"code": code, "message": message, "suggestions": list(suggestions)}}, indent=2))
+    return exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], str] = args.run
+        print(run(args))
+    except UsageError as exc:
+        return _fail("usage", str(exc), (), as_json, EXIT_USAGE)
+    except ScheduleDataError as exc:
+        return _fail(exc.code, exc.message, (), as_json, EXIT_DATA)
+    except InvalidInputError as exc:
+        return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_USAGE)
+    except XlcapError as exc:
+        return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_NO_LIMIT)
+    return EXIT_OK
+
+
+def main_exit() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Reads the reviewed data files under xlcap/data into a History.
+
+Files: `amendment-NNN.toml` (one per amendment, beside the filed text it names),
+`aliases.toml` (other names of portfolios) and `events.toml` (continuances and
+termination notices). Any malformed field is a ScheduleDataError naming file and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xlcap.errors import ScheduleDataError
+from xlcap.limits import LIMIT_KINDS
+from xlcap.schedule import Amendment, History, Interpretation, ScheduleRow
+
+DATA_DIR = Path(__file__).parent / "data"
+NOTICE_DAYS = 90  # "upon ninety (90) days' prior written notice"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ScheduleDataError(f"{path}: cannot be read as TOML ({exc}).") from None
+
+
+def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in data:
+        raise ScheduleDataError(f"{where}: missing field '{key}'.")
+    value = data[key]
+    if not isinstance(value, kind) or (kind is dt.date and isinstance(value, dt.datetime)):
+        raise ScheduleDataError(f"{where}: field '{key}' is {value!r}; expected {getattr(kind, '__name__', kind)}.")
+    return value
+
+
+def _row(data: dict[str, Any], where: str, number: int) -> ScheduleRow:
+    name = _field(data, "name", str, where)
+    where = f"{where} ({name})"
+    limit_data = _field(data, "limit", dict, where)
+    kind = limit_data.get("kind")
+    if kind not in LIMIT_KINDS:
+        raise ScheduleDataError(f"{where}: limit kind {kind!r} is unknown; valid kinds: {', '.join(LIMIT_KINDS)}.")
+    try:
+        limit = LIMIT_KINDS[kind](limit_data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScheduleDataError(f"{where}: limit cannot be read ({exc}).") from None
+    permanent = data.get("permanent", False) is True
+    term_end = None if permanent else _field(data, "term_end", dt.date, where)
+    interpretation = None
+    if "interpretation" in data:
+        i = _field(data, "interpretation", dict, where)
+        interpretation = Interpretation(
+            _field(i, "reading", str, where + " interpretation"),
+            _field(i, "note", str, where + " interpretation"),
+            _field(i, "authority", str, where + " interpretation"),
+        )
+    lines = _field(data, "source_lines", list, where)
+    classes = data.get("share_classes")
+    return ScheduleRow(
+        portfolio=name,
+        limit=limit,
+        limit_text=_field(data, "limit_text", str, where),
+        source_lines=(int(lines[0]), int(lines[-1])),
+        term_end=term_end,
+        permanent=permanent,
+        term_basis=f"Amendment No. {number}, section 3",
+        interpretation=interpretation,
+        new_portfolio=data.get("new_portfolio", False) is True,
+        share_classes=None if classes is None else frozenset(classes),
+    )
+
+
+def load_amendment(path: Path) -> Amendment:
+    """Read one amendment file and check it against the filed document it names."""
+    data = _read_toml(path)
+    where = str(path)
+    number = _field(data, "amendment", int, where)
+    source = path.parent / _field(data, "source_file", str, where)
+    try:
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ScheduleDataError(f"{where}: the filed document {source.name} cannot be read ({exc}).") from None
+    if digest != _field(data, "source_sha256", str, where):
+        raise ScheduleDataError(f"{where}: {source.name} does not match source_sha256; the filed document was changed.")
+    rows = tuple(_row(r, f"{where}: portfolio {n}", number) for n, r in enumerate(_field(data, "portfolio", list, where), 1))
+    try:
+        return Amendment(
+            number=number,
+            date=_field(data, "date", dt.date, where),
+            title=_field(data, "title", str, where),
+            manager=_field(data, "manager", str, where),
+            trust=_field(data, "trust", str, where),
+            agreement=_field(data, "agreement", str, where),
+            prior_amendment_dates=tuple(data.get("prior_amendment_dates", [])),
+            new_portfolios=tuple(data.get("new_portfolios", [])),
+            term_clause=_field(data, "term_clause", str, where).strip(),
+            source_path=source,
+            source_sha256=digest,
+            rows=rows,
+        )
+    except ValueError as exc:
+        raise ScheduleDataError(f"{where}: {exc}.") from None
+
+
+def _apply_events(history: History, events: dict[str, Any], where: str) -> History:
+    """Rewrite each affected row's term with the recorded continuances and termination notices."""
+    changes: list[tuple[dt.date, str, str, dict[str, Any]]] = []
+    for kind, date_key in (("continuance", "approved"), ("termination", "notice")):
+        for n, event in enumerate(events.get(kind, []), 1):
+            spot = f"{where}: {kind} {n}"
+            changes.append((_field(event, date_key, dt.date, spot), kind, spot, event))
+    amendments = {a.number: a for a in history.amendments}
+    for on, kind, spot, event in sorted(changes, key=lambda c: c[0]):
+        typed = _field(event, "portfolio", str, spot)
+        name = history.names.resolve(typed)
+        amendment = history.in_force(on)
+        if name is None or amendment is None or not amendment.rows_for(name):
+            raise ScheduleDataError(f"{spot}: portfolio {typed!r} is not in the schedule in force on {on.isoformat()}.")
+        amendment = amendments[amendment.number]
+        reference = _field(event, "reference", str, spot)
+        rows = []
+        for row in amendment.rows:
+            if row.portfolio == name:
+                if kind == "continuance":
+                    end = _field(event, "new_end", dt.date, spot)
+                    basis = f"continuance approved {on.isoformat()}: {reference}"
+                    row = replace(row, term_end=end, permanent=False, term_basis=basis)
+                else:
+                    end = on + dt.timedelta(days=NOTICE_DAYS)
+                    if row.term_end is None or end < row.term_end:
+                        basis = f"termination noticed {on.isoformat()}: {reference}"
+                        row = replace(row, term_end=end, permanent=False, term_basis=basis)
+            rows.append(row)
+        amendments[amendment.number] = amendment.with_rows(tuple(rows))
+    return History(list(amendments.values()), history.aliases)
+
+
+def load_history(data_dir: Path | None = None) -> History:
+    """Every amendment under `data_dir` (default: the bundled data), with aliases and events applied."""
+    base = DATA_DIR if data_dir is None else Path(data_dir)
+    paths = sorted(base.glob("amendment-*.toml"))
+    if not paths:
+        raise ScheduleDataError(f"{base}: no amendment-*.toml files; at least one amendment must be on file.")
+    amendments = [load_amendment(p) for p in paths]
+    aliases_path = base / "aliases.toml"
+    aliases = _read_toml(aliases_path).get("aliases", {}) if aliases_path.exists() else {}
+    history = History(amendments, aliases)
+    for alias, target in aliases.items():
+        if history.names.resolve(target) != target:
+            raise ScheduleDataError(f"{aliases_path}: alias {alias!r} points to {target!r}, which no amendment lists.")
+    events_path = base / "events.toml"
+    if events_path.exists():
+        history = _apply_events(history, _read_toml(events_path), str(events_path))
+    return history
+
+
+@lru_cache(maxsize=1)
+def default_history() -> History:
+    """The bundled agreement history, read once per process."""
+    return load_history()

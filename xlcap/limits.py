@@ -1,0 +1,202 @@
+"""Limit kinds: what a Schedule A row promises, and the arithmetic of each kind.
+
+A kind is a small frozen class with `annual_amount(assets)`; `LIMIT_KINDS` maps the
+`kind` written in the data files to the class that reads it, so a new kind (per-class
+rates, a one-way switch) is one class and one registry entry.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar, Protocol
+
+from xlcap.parse import parse_rate
+
+
+class Limit(Protocol):
+    """An annual operating expense limit as a function of average net assets."""
+
+    kind: ClassVar[str]
+
+    def annual_rate(self, assets: float) -> float | None:
+        """The blended annual rate at `assets`, or None when no limit applies."""
+        ...
+
+    def annual_amount(self, assets: float) -> float | None:
+        """The annual dollar limit at `assets`, or None when no limit applies."""
+        ...
+
+    def describe(self) -> str:
+        """A short human reading of the limit, e.g. '0.80%'."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class NoLimit:
+    """Schedule A says "None": no limit applies. Never the same as 0%."""
+
+    kind: ClassVar[str] = "none"
+
+    def annual_rate(self, assets: float) -> None:
+        return None
+
+    def annual_amount(self, assets: float) -> None:
+        return None
+
+    def describe(self) -> str:
+        return "None"
+
+
+@dataclass(frozen=True, slots=True)
+class FlatLimit:
+    """One annual rate on all assets."""
+
+    rate: Decimal
+    kind: ClassVar[str] = "flat"
+    _rate: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rate", float(self.rate))
+
+    def annual_rate(self, assets: float) -> float:
+        return self._rate
+
+    def annual_amount(self, assets: float) -> float:
+        return self._rate * assets
+
+    def describe(self) -> str:
+        return format_rate(self.rate)
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One marginal band [lower, upper) and the rate on the assets inside it."""
+
+    lower: int
+    upper: int | None
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TieredLimit:
+    """Marginal breakpoints: each rate applies only to its slice of assets."""
+
+    tiers: tuple[Tier, ...]
+    kind: ClassVar[str] = "tiered"
+    _lowers: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _rates: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _base: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = tier_problems(self.tiers)
+        if problems:
+            raise ValueError("; ".join(problems))
+        lowers = tuple(float(t.lower) for t in self.tiers)
+        rates = tuple(float(t.rate) for t in self.tiers)
+        # The amount owed on all assets below each band's floor, so a lookup is one bisect.
+        base = [0.0]
+        for tier, rate in zip(self.tiers[:-1], rates, strict=False):
+            assert tier.upper is not None
+            base.append(base[-1] + rate * (tier.upper - tier.lower))
+        object.__setattr__(self, "_lowers", lowers)
+        object.__setattr__(self, "_rates", rates)
+        object.__setattr__(self, "_base", tuple(base))
+
+    def annual_amount(self, assets: float) -> float:
+        i = bisect.bisect_right(self._lowers, assets) - 1
+        if i < 0:
+            return 0.0
+        return self._base[i] + self._rates[i] * (assets - self._lowers[i])
+
+    def annual_rate(self, assets: float) -> float:
+        if assets <= 0:
+            return self._rates[0]
+        return self.annual_amount(assets) / assets
+
+    def describe(self) -> str:
+        return "; ".join(describe_tier(t) for t in self.tiers)
+
+
+def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
+    """What is wrong with a tier table: gaps, overlaps, an open band before the last, odd rates."""
+    problems: list[str] = []
+    if not tiers:
+        return ["a tiered limit needs at least one tier"]
+    if tiers[0].lower != 0:
+        problems.append(f"the first tier starts at {tiers[0].lower:,}, not 0")
+    for i, tier in enumerate(tiers):
+        if not Decimal(0) < tier.rate < Decimal("0.10"):
+            problems.append(f"tier {i + 1} rate {format_rate(tier.rate)} is outside (0%, 10%)")
+        if tier.upper is None:
+            if i != len(tiers) - 1:
+                problems.append(f"tier {i + 1} has no upper bound but is not the last tier")
+            continue
+        if tier.upper <= tier.lower:
+            problems.append(f"tier {i + 1} runs from {tier.lower:,} to {tier.upper:,}, which is empty")
+        if i + 1 < len(tiers) and tiers[i + 1].lower != tier.upper:
+            problems.append(f"tier {i + 2} starts at {tiers[i + 1].lower:,} but tier {i + 1} ends at {tier.upper:,}")
+    if tiers[-1].upper is not None:
+        problems.append(f"the last tier ends at {tiers[-1].upper:,}; it must be open-ended")
+    return problems
+
+
+def format_rate(rate: Decimal) -> str:
+    """0.008 -> '0.80%', 0.00075 -> '0.075%': at least two decimals, as contracts print them."""
+    percent = (rate * 100).normalize()
+    text = f"{percent:f}"
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}%"
+
+
+def format_money(amount: int) -> str:
+    """500_000_000 -> '$500M', 1_500_000_000 -> '$1.5B'."""
+    if amount >= 10**9:
+        return f"${Decimal(amount) / 10**9:f}B".replace(".0B", "B")
+    if amount >= 10**6:
+        return f"${Decimal(amount) / 10**6:f}M".replace(".0M", "M")
+    return f"${amount:,}"
+
+
+def describe_tier(tier: Tier) -> str:
+    if tier.upper is None:
+        return f"{format_rate(tier.rate)} over {format_money(tier.lower)}"
+    if tier.lower == 0:
+        return f"{format_rate(tier.rate)} to {format_money(tier.upper)}"
+    return f"{format_rate(tier.rate)} {format_money(tier.lower)}-{format_money(tier.upper)}"
+
+
+def days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def period_amount(annual_amount: float, days: int, on: dt.date) -> float:
+    """The limit for `days` days: annual amount x days / days in the (calendar = fiscal) year of `on`."""
+    return annual_amount * days / days_in_year(on.year)
+
+
+def _flat(data: Mapping[str, Any]) -> Limit:
+    return FlatLimit(parse_rate(data["rate"]))
+
+
+def _none(data: Mapping[str, Any]) -> Limit:
+    return NoLimit()
+
+
+def _tiered(data: Mapping[str, Any]) -> Limit:
+    return TieredLimit(tuple(Tier(int(t["from"]), _upper(t.get("to")), parse_rate(t["rate"])) for t in data["tiers"]))
+
+
+def _upper(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
+
+
+LIMIT_KINDS: dict[str, Callable[[Mapping[str, Any]], Limit]] = {
+    "flat": _flat,
+    "none": _none,
+    "tiered": _tiered,
+}

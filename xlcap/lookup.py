@@ -1,0 +1,155 @@
+"""One lookup: which limit applies to a portfolio at an asset level on a date, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from xlcap.datafiles import default_history
+from xlcap.errors import InvalidInputError, NoScheduleError, TermEndedError, UnknownPortfolioError
+from xlcap.limits import period_amount
+from xlcap.parse import parse_amount, parse_date
+from xlcap.schedule import Amendment, History, ScheduleRow
+
+Status = Literal["in_effect", "no_limit"]
+
+
+@dataclass(frozen=True, slots=True)
+class CapResult:
+    """The limit in force for one portfolio, asset level and date, with the contract text behind it."""
+
+    portfolio: str
+    date: dt.date
+    assets: float
+    status: Status
+    rate: float | None  # decimal fraction (0.008); None when Schedule A says "None"
+    annual_amount: float | None
+    amendment: int
+    amendment_date: dt.date
+    term_end: dt.date | None  # last day in force; None when permanent
+    permanent: bool
+    limit_text: str  # exactly as filed
+    notes: tuple[str, ...]  # interpretation notes; empty when the filed text is applied as written
+    row: ScheduleRow = field(repr=False, compare=False)
+
+    @property
+    def interpreted(self) -> bool:
+        return self.row.interpretation is not None
+
+    def period_amount(self, days: int) -> float | None:
+        """The dollar limit for `days` days: annual x days / days in the year (365 or 366)."""
+        if self.annual_amount is None:
+            return None
+        return period_amount(self.annual_amount, days, self.date)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `xlcap cap --json`."""
+        return {
+            "portfolio": self.portfolio,
+            "date": self.date.isoformat(),
+            "assets": self.assets,
+            "status": self.status,
+            "rate": self.rate,
+            "annual_amount": self.annual_amount,
+            "amendment": self.amendment,
+            "term_end": None if self.term_end is None else self.term_end.isoformat(),
+            "permanent": self.permanent,
+            "limit_text": self.limit_text,
+            "notes": list(self.notes),
+        }
+
+
+def schedule_in_force(on: dt.date | str, history: History | None = None) -> Amendment:
+    """The amendment whose Schedule A is in force on `on`; NoScheduleError before the first on file."""
+    day = parse_date(on, "date")
+    history = history or default_history()
+    amendment = history.in_force(day)
+    if amendment is None:
+        first = history.amendments[0]
+        raise NoScheduleError(
+            f"Parameter 'date' received {day.isoformat()}, which is before the first expense limitation schedule on file "
+            f"({first.label}). No limit on file applies then; valid dates are {first.date.isoformat()} or later."
+        )
+    return amendment
+
+
+def resolve_row(portfolio: str, on: dt.date, history: History, share_class: str | None = None) -> tuple[Amendment, ScheduleRow]:
+    """The Schedule A row for `portfolio` in force on `on`, or the specific error saying why there is none."""
+    if not isinstance(portfolio, str) or not portfolio.strip():
+        raise InvalidInputError(
+            f"Parameter 'portfolio' received {portfolio!r}, which is not a portfolio name. Valid: a name from Schedule A, "
+            "e.g. 'Lazard Mid-Cap Portfolio' (run 'xlcap portfolios' for the list)."
+        )
+    amendment = schedule_in_force(on, history)
+    name = history.names.resolve(portfolio)
+    if name is None:
+        suggestions = history.names.suggest(portfolio)
+        hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        raise UnknownPortfolioError(
+            f"Parameter 'portfolio' received {portfolio!r}, which is not a portfolio of {amendment.trust}.{hint} "
+            "Run 'xlcap portfolios' for the list.",
+            suggestions=suggestions,
+        )
+    rows = amendment.rows_for(name)
+    if not rows:
+        last = history.last_listing(name, on)
+        listed = f"; it was last listed in {last.label}" if last else "; it is first listed in a later amendment"
+        raise TermEndedError(
+            f"{name!r} is not in Schedule A of {amendment.label}, the schedule in force on {on.isoformat()}{listed}."
+        )
+    row = _row_for_class(rows, name, share_class)
+    if not row.in_force_on(on):
+        assert row.term_end is not None
+        raise TermEndedError(
+            f"The expense limitation for {name!r} ended on {row.term_end.isoformat()} ({row.term_basis}); no continuance is "
+            f"recorded, so no limit is in force on {on.isoformat()}. Valid dates: {amendment.date.isoformat()} to "
+            f"{row.term_end.isoformat()}. If the Independent Trustees approved a continuance, "
+            "record it in xlcap/data/events.toml."
+        )
+    return amendment, row
+
+
+def _row_for_class(rows: tuple[ScheduleRow, ...], name: str, share_class: str | None) -> ScheduleRow:
+    for row in rows:
+        if row.share_classes is None if share_class is None else (row.share_classes is None or share_class in row.share_classes):
+            return row
+    classes = sorted(c for row in rows for c in (row.share_classes or ()))
+    raise InvalidInputError(
+        f"Parameter 'share_class' received {share_class!r}, but {name!r} has limits per share class; valid: {', '.join(classes)}."
+    )
+
+
+def lookup(
+    portfolio: str,
+    assets: float | str,
+    on: dt.date | str,
+    *,
+    share_class: str | None = None,
+    history: History | None = None,
+) -> CapResult:
+    """The expense limit for `portfolio` at average net `assets` on date `on`.
+
+    Raises UnknownPortfolioError, NoScheduleError, TermEndedError or InvalidInputError,
+    each naming the input, what was wrong and what is valid.
+    """
+    amount = parse_amount(assets, "assets")
+    day = parse_date(on, "date")
+    history = history or default_history()
+    amendment, row = resolve_row(portfolio, day, history, share_class)
+    rate = row.limit.annual_rate(amount)
+    return CapResult(
+        portfolio=row.portfolio,
+        date=day,
+        assets=amount,
+        status="no_limit" if rate is None else "in_effect",
+        rate=rate,
+        annual_amount=row.limit.annual_amount(amount),
+        amendment=amendment.number,
+        amendment_date=amendment.date,
+        term_end=row.term_end,
+        permanent=row.permanent,
+        limit_text=row.limit_text,
+        notes=row.notes,
+        row=row,
+    )

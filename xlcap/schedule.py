@@ -1,0 +1,123 @@
+"""The agreement as effective-dated data: amendments, their Schedule A rows, and terms."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from xlcap.limits import Limit, TieredLimit
+from xlcap.names import NameIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Interpretation:
+    """How xlcap reads a row whose filed text is garbled or ambiguous, and on what authority."""
+
+    reading: str
+    note: str
+    authority: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    """One portfolio's line of Schedule A, with its term and the text it came from."""
+
+    portfolio: str
+    limit: Limit
+    limit_text: str
+    source_lines: tuple[int, int]
+    term_end: dt.date | None
+    permanent: bool
+    term_basis: str
+    interpretation: Interpretation | None = None
+    new_portfolio: bool = False
+    share_classes: frozenset[str] | None = None  # None: every class of the portfolio
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if self.interpretation is None:
+            return ()
+        i = self.interpretation
+        return (f'{i.note} Reading applied: "{i.reading}" ({i.authority}).',)
+
+    def in_force_on(self, on: dt.date) -> bool:
+        return self.term_end is None or on <= self.term_end
+
+    @property
+    def tiers(self) -> tuple[tuple[float, float | None, float], ...]:
+        """(from, to, rate) rows; a flat limit is one open tier, "None" has none."""
+        if isinstance(self.limit, TieredLimit):
+            return tuple((float(t.lower), None if t.upper is None else float(t.upper), float(t.rate)) for t in self.limit.tiers)
+        rate = self.limit.annual_rate(0.0)
+        return () if rate is None else ((0.0, None, rate),)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One amendment: its parties and date, its term clause, and the Schedule A it puts in force."""
+
+    number: int
+    date: dt.date
+    title: str
+    manager: str
+    trust: str
+    agreement: str
+    prior_amendment_dates: tuple[dt.date, ...]
+    new_portfolios: tuple[str, ...]
+    term_clause: str
+    source_path: Path
+    source_sha256: str
+    rows: tuple[ScheduleRow, ...]
+    names: NameIndex = field(init=False, repr=False, compare=False)
+    _rows_by_name: dict[str, tuple[ScheduleRow, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, list[ScheduleRow]] = {}
+        for row in self.rows:
+            by_name.setdefault(row.portfolio, []).append(row)
+        object.__setattr__(self, "_rows_by_name", {k: tuple(v) for k, v in by_name.items()})
+        object.__setattr__(self, "names", NameIndex(by_name, {}))
+
+    @property
+    def label(self) -> str:
+        return f"Amendment No. {self.number}, dated {self.date.isoformat()}"
+
+    @property
+    def source_text(self) -> str:
+        """The filed document this schedule was read from."""
+        return self.source_path.read_text(encoding="utf-8")
+
+    @property
+    def portfolios(self) -> tuple[str, ...]:
+        return tuple(self._rows_by_name)
+
+    def rows_for(self, portfolio: str) -> tuple[ScheduleRow, ...]:
+        return self._rows_by_name.get(portfolio, ())
+
+    def with_rows(self, rows: tuple[ScheduleRow, ...]) -> Amendment:
+        return replace(self, rows=rows)
+
+
+class History:
+    """Every amendment on file; the schedule in force on a date is the latest dated on or before it."""
+
+    def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str]) -> None:
+        self.amendments: tuple[Amendment, ...] = tuple(sorted(amendments, key=lambda a: a.date))
+        self._dates = [a.date for a in self.amendments]
+        everyone = dict.fromkeys(name for a in self.amendments for name in a.portfolios)
+        self.names = NameIndex(everyone, aliases)
+        self.aliases = dict(aliases)
+
+    def in_force(self, on: dt.date) -> Amendment | None:
+        i = bisect.bisect_right(self._dates, on) - 1
+        return self.amendments[i] if i >= 0 else None
+
+    def last_listing(self, portfolio: str, before: dt.date) -> Amendment | None:
+        """The latest amendment dated before `before` that lists `portfolio`."""
+        for amendment in reversed(self.amendments):
+            if amendment.date < before and amendment.rows_for(portfolio):
+                return amendment
+        return None

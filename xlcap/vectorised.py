@@ -1,0 +1,219 @@
+"""Many lookups at once (NumPy/pandas): a million rows of portfolio, assets and date.
+
+Errors do not raise here: each row gets a status, so one bad row answers that row only.
+`explain(...)` turns a failed row into the exception the scalar `lookup` would raise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlcap.datafiles import default_history
+from xlcap.errors import InvalidInputError, XlcapError
+from xlcap.parse import parse_amount, parse_date
+from xlcap.schedule import History
+
+STATUSES = ("in_effect", "no_limit", "term_ended", "no_schedule", "unknown_portfolio", "invalid_input")
+IN_EFFECT, NO_LIMIT, TERM_ENDED, NO_SCHEDULE, UNKNOWN, INVALID = range(len(STATUSES))
+_EPOCH = dt.date(1970, 1, 1)
+_FOREVER = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The history flattened to arrays: every (amendment, portfolio) cell points into one tier table."""
+
+    names: tuple[str, ...]
+    amendment_days: npt.NDArray[np.int64]  # each amendment's date, days since 1970-01-01
+    amendment_numbers: npt.NDArray[np.int64]
+    limit_of: npt.NDArray[np.int64]  # [amendment, name] -> limit id, -1 when not listed
+    term_end: npt.NDArray[np.int64]  # [amendment, name] -> last day in force (days), _FOREVER if permanent
+    offset: npt.NDArray[np.int64]  # limit id -> its first tier in the flat tier arrays
+    is_none: npt.NDArray[np.bool_]  # limit id -> Schedule A says "None"
+    tiered: tuple[tuple[int, npt.NDArray[np.float64]], ...]  # (limit id, tier floors) for limits of 2+ tiers
+    lower: npt.NDArray[np.float64]
+    base: npt.NDArray[np.float64]
+    rate: npt.NDArray[np.float64]
+
+
+@lru_cache(maxsize=8)
+def _tables(history: History) -> _Tables:
+    names = history.names.canonical
+    column = {name: i for i, name in enumerate(names)}
+    n_a = len(history.amendments)
+    limit_of = np.full((n_a, len(names)), -1, dtype=np.int64)
+    term_end = np.full((n_a, len(names)), _FOREVER, dtype=np.int64)
+    offset: list[int] = []
+    is_none: list[bool] = []
+    tiered: list[tuple[int, npt.NDArray[np.float64]]] = []
+    lower: list[float] = []
+    base: list[float] = []
+    rate: list[float] = []
+    for a, amendment in enumerate(history.amendments):
+        for row in amendment.rows:
+            if row.share_classes is not None:
+                continue  # per-class rows need a class; the scalar lookup handles them
+            lid = len(offset)
+            limit_of[a, column[row.portfolio]] = lid
+            if row.term_end is not None:
+                term_end[a, column[row.portfolio]] = (row.term_end - _EPOCH).days
+            offset.append(len(lower))
+            tiers = row.tiers or ((0.0, None, np.nan),)
+            is_none.append(not row.tiers)
+            floors = [t[0] for t in tiers]
+            if len(tiers) > 1:
+                tiered.append((lid, np.array(floors)))
+            owed = 0.0
+            for lo, hi, r in tiers:
+                lower.append(lo)
+                base.append(owed)
+                rate.append(r)
+                if hi is not None:
+                    owed += r * (hi - lo)
+    return _Tables(
+        names=names,
+        amendment_days=np.array([(a.date - _EPOCH).days for a in history.amendments], dtype=np.int64),
+        amendment_numbers=np.array([a.number for a in history.amendments], dtype=np.int64),
+        limit_of=limit_of,
+        term_end=term_end,
+        offset=np.array(offset, dtype=np.int64),
+        is_none=np.array(is_none, dtype=bool),
+        tiered=tuple(tiered),
+        lower=np.array(lower),
+        base=np.array(base),
+        rate=np.array(rate),
+    )
+
+
+def _broadcast(values: Any, n: int) -> Any:
+    if isinstance(values, (str, bytes, dt.date, int, float)) or np.ndim(values) == 0:
+        return [values] * n
+    return values
+
+
+def _resolve_names(portfolios: Any, history: History, tables: _Tables) -> npt.NDArray[np.int64]:
+    codes, uniques = pd.factorize(np.asarray(portfolios, dtype=object), use_na_sentinel=True)
+    column = {name: i for i, name in enumerate(tables.names)}
+    lookup = np.array(
+        [column[name] if isinstance(u, str) and (name := history.names.resolve(u)) is not None else -1 for u in uniques] + [-1],
+        dtype=np.int64,
+    )
+    return lookup[codes]  # the sentinel -1 picks the trailing -1
+
+
+def _to_days(dates: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Days since 1970-01-01 for each date, and which rows could not be read as dates."""
+    arr = np.asarray(dates)
+    if np.issubdtype(arr.dtype, np.datetime64):
+        days = arr.astype("datetime64[D]").astype(np.int64)
+        return days, np.isnat(arr)
+    codes, uniques = pd.factorize(arr.astype(object), use_na_sentinel=True)
+    parsed = []
+    for u in uniques:
+        try:
+            parsed.append((parse_date(u) - _EPOCH).days)
+        except InvalidInputError:
+            parsed.append(_FOREVER)
+    table = np.array([*parsed, _FOREVER], dtype=np.int64)
+    days = table[codes]
+    return days, days == _FOREVER
+
+
+def _to_assets(assets: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    arr = np.asarray(assets)
+    if not (np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)):
+        arr = np.array([_amount_or_nan(v) for v in arr.astype(object)], dtype=np.float64)
+    values = arr.astype(np.float64, copy=False)
+    return values, ~(np.isfinite(values) & (values >= 0))
+
+
+def _amount_or_nan(value: object) -> float:
+    try:
+        return parse_amount(value)
+    except InvalidInputError:
+        return float("nan")
+
+
+def lookup_many(
+    portfolios: Sequence[str] | Any,
+    assets: Sequence[float] | Any,
+    dates: Sequence[dt.date] | Any,
+    *,
+    history: History | None = None,
+) -> pd.DataFrame:
+    """Vectorised `lookup`: one row out per row in, scalars broadcast.
+
+    Columns: portfolio (canonical name, NaN when unknown), status (one of STATUSES),
+    rate (NaN unless in effect), annual_amount, amendment (0 when none), term_end (NaT when
+    permanent or unknown). Failed rows carry their status; `explain` gives the message.
+    """
+    history = history or default_history()
+    t = _tables(history)
+    inputs: tuple[Any, ...] = (portfolios, assets, dates)
+    n = max((len(v) for v in inputs if not isinstance(v, (str, bytes)) and np.ndim(v) > 0), default=1)
+    name_idx = _resolve_names(_broadcast(portfolios, n), history, t)
+    amount, bad_amount = _to_assets(_broadcast(assets, n))
+    days, bad_date = _to_days(_broadcast(dates, n))
+    if not len(name_idx) == len(amount) == len(days) == n:
+        raise InvalidInputError(
+            f"Parameters 'portfolios', 'assets' and 'dates' have lengths {len(name_idx)}, {len(amount)} and {len(days)}; "
+            "valid: equal lengths, or a single value to repeat."
+        )
+
+    amend_idx = np.searchsorted(t.amendment_days, days, side="right") - 1
+    known = name_idx >= 0
+    scheduled = (amend_idx >= 0) & ~bad_date
+    safe_a = np.where(scheduled, amend_idx, 0)
+    safe_n = np.where(known, name_idx, 0)
+    lid = np.where(known & scheduled, t.limit_of[safe_a, safe_n], -1)
+    listed = lid >= 0
+    ended = ~listed | (days > t.term_end[safe_a, safe_n])
+    safe_lid = np.where(listed, lid, 0)
+
+    tier = t.offset[safe_lid]
+    for limit_id, floors in t.tiered:
+        rows = lid == limit_id
+        tier[rows] += np.searchsorted(floors, amount[rows], side="right") - 1
+    tier = np.maximum(tier, t.offset[safe_lid])  # assets below the first floor stay in the first tier
+    annual = t.base[tier] + t.rate[tier] * (amount - t.lower[tier])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(amount > 0, annual / amount, t.rate[t.offset[safe_lid]])
+
+    no_limit = listed & t.is_none[safe_lid]
+    status = np.select(
+        [bad_amount | bad_date, ~scheduled, ~known, ended, no_limit],
+        [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
+        default=IN_EFFECT,
+    ).astype(np.int8)
+    live = status == IN_EFFECT
+    term = t.term_end[safe_a, safe_n]
+    term_end = np.where(known & scheduled & (term != _FOREVER), term, np.iinfo(np.int64).min).astype("datetime64[D]")
+    return pd.DataFrame(
+        {
+            "portfolio": pd.Categorical.from_codes(np.where(known, name_idx, -1), categories=pd.Index(t.names)),
+            "status": pd.Categorical.from_codes(status, categories=pd.Index(STATUSES)),
+            "rate": np.where(live, rate, np.nan),
+            "annual_amount": np.where(live, annual, np.nan),
+            "amendment": np.where(scheduled, t.amendment_numbers[safe_a], 0),
+            "term_end": term_end,
+        }
+    )
+
+
+def explain(portfolio: object, assets: object, date: object, *, history: History | None = None) -> XlcapError | None:
+    """The error the scalar lookup gives for one row (None if it succeeds): the message for a failed row."""
+    from xlcap.lookup import lookup
+
+    try:
+        lookup(portfolio, assets, date, history=history)  # type: ignore[arg-type]
+    except XlcapError as exc:
+        return exc
+    return None
