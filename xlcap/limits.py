@@ -108,13 +108,12 @@ class TieredLimit:
         object.__setattr__(self, "_base", tuple(base))
 
     def annual_amount(self, assets: float) -> float:
-        i = bisect.bisect_right(self._lowers, assets) - 1
-        if i < 0:
-            return 0.0
+        i = max(bisect.bisect_right(self._lowers, assets) - 1, 0)
         return self._base[i] + self._rates[i] * (assets - self._lowers[i])
 
     def annual_rate(self, assets: float) -> float:
-        if assets <= 0:
+        # Inside the first band the blended rate is that band's rate exactly; dividing could only add noise.
+        if len(self._lowers) == 1 or assets <= self._lowers[1]:
             return self._rates[0]
         return self.annual_amount(assets) / assets
 

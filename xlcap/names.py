@@ -40,5 +40,5 @@ class NameIndex:
             return ()
         contains = [name for k, name in self._by_key.items() if key in k]
         close = difflib.get_close_matches(key, self._by_key, n=limit, cutoff=0.6)
-        found = dict.fromkeys([self._by_key[k] for k in close] + contains)
+        found = dict.fromkeys(contains + [self._by_key[k] for k in close])  # "Lord Abbett" lists every Lord Abbett first
         return tuple(found)[:limit]

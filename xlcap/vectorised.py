@@ -6,7 +6,9 @@ Errors do not raise here: each row gets a status, so one bad row answers that ro
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,13 +31,18 @@ _FOREVER = np.iinfo(np.int64).max
 
 @dataclass(frozen=True)
 class _Tables:
-    """The history flattened to arrays: every (amendment, portfolio) cell points into one tier table."""
+    """The history flattened to arrays.
+
+    A cell is (amendment, portfolio) flattened to amendment * len(names) + name; one extra
+    cell at the end stands for "no such row", and one extra limit at the end (id -1) for
+    "no limit listed", so invalid rows need no special casing in the arithmetic.
+    """
 
     names: tuple[str, ...]
     amendment_days: npt.NDArray[np.int64]  # each amendment's date, days since 1970-01-01
     amendment_numbers: npt.NDArray[np.int64]
-    limit_of: npt.NDArray[np.int64]  # [amendment, name] -> limit id, -1 when not listed
-    term_end: npt.NDArray[np.int64]  # [amendment, name] -> last day in force (days), _FOREVER if permanent
+    limit_of: npt.NDArray[np.int64]  # cell -> limit id, -1 when not listed
+    term_end: npt.NDArray[np.int64]  # cell -> last day in force (days), _FOREVER if permanent or not listed
     offset: npt.NDArray[np.int64]  # limit id -> its first tier in the flat tier arrays
     is_none: npt.NDArray[np.bool_]  # limit id -> Schedule A says "None"
     tiered: tuple[tuple[int, npt.NDArray[np.float64]], ...]  # (limit id, tier floors) for limits of 2+ tiers
@@ -48,36 +55,40 @@ class _Tables:
 def _tables(history: History) -> _Tables:
     names = history.names.canonical
     column = {name: i for i, name in enumerate(names)}
-    n_a = len(history.amendments)
-    limit_of = np.full((n_a, len(names)), -1, dtype=np.int64)
-    term_end = np.full((n_a, len(names)), _FOREVER, dtype=np.int64)
+    cells = len(history.amendments) * len(names)
+    limit_of = np.full(cells + 1, -1, dtype=np.int64)
+    term_end = np.full(cells + 1, _FOREVER, dtype=np.int64)
     offset: list[int] = []
     is_none: list[bool] = []
     tiered: list[tuple[int, npt.NDArray[np.float64]]] = []
     lower: list[float] = []
     base: list[float] = []
     rate: list[float] = []
+
+    def add_limit(tiers: tuple[tuple[float, float | None, float], ...]) -> int:
+        offset.append(len(lower))
+        is_none.append(not tiers)
+        tiers = tiers or ((0.0, None, np.nan),)
+        if len(tiers) > 1:
+            tiered.append((len(offset) - 1, np.array([t[0] for t in tiers])))
+        owed = 0.0  # the amount on all assets below each band's floor
+        for lo, hi, r in tiers:
+            lower.append(lo)
+            base.append(owed)
+            rate.append(r)
+            if hi is not None:
+                owed += r * (hi - lo)
+        return len(offset) - 1
+
     for a, amendment in enumerate(history.amendments):
         for row in amendment.rows:
             if row.share_classes is not None:
                 continue  # per-class rows need a class; the scalar lookup handles them
-            lid = len(offset)
-            limit_of[a, column[row.portfolio]] = lid
+            cell = a * len(names) + column[row.portfolio]
+            limit_of[cell] = add_limit(row.tiers)
             if row.term_end is not None:
-                term_end[a, column[row.portfolio]] = (row.term_end - _EPOCH).days
-            offset.append(len(lower))
-            tiers = row.tiers or ((0.0, None, np.nan),)
-            is_none.append(not row.tiers)
-            floors = [t[0] for t in tiers]
-            if len(tiers) > 1:
-                tiered.append((lid, np.array(floors)))
-            owed = 0.0
-            for lo, hi, r in tiers:
-                lower.append(lo)
-                base.append(owed)
-                rate.append(r)
-                if hi is not None:
-                    owed += r * (hi - lo)
+                term_end[cell] = (row.term_end - _EPOCH).days
+    add_limit(())  # id -1: the stand-in for rows with no limit listed
     return _Tables(
         names=names,
         amendment_days=np.array([(a.date - _EPOCH).days for a in history.amendments], dtype=np.int64),
@@ -99,14 +110,38 @@ def _broadcast(values: Any, n: int) -> Any:
     return values
 
 
+def _factorize(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], list[object]]:
+    """Codes and distinct values of an object array, hashing each distinct *object* once.
+
+    Columns read from CSV or built by repetition hold a few shared string objects, so
+    factorizing the object pointers (machine integers) and then the few distinct objects
+    is several times faster than hashing a million strings. Equal strings held by different
+    objects still end up with one code; with many distinct objects, plain factorize is used.
+    """
+    values = np.ascontiguousarray(values)
+    n = values.size
+    if n == 0 or sys.implementation.name != "cpython":
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return codes, list(uniques)
+    pointers = np.ctypeslib.as_array((ctypes.c_ssize_t * n).from_address(values.ctypes.data))
+    by_object, distinct = pd.factorize(pointers, use_na_sentinel=False)
+    if len(distinct) > 1024 and len(distinct) * 8 > n:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return codes, list(uniques)
+    # Safe while `values` holds its references: each pointer is a live object in it.
+    objects = [ctypes.cast(int(p), ctypes.py_object).value for p in distinct]
+    by_value, uniques = pd.factorize(np.array(objects, dtype=object), use_na_sentinel=False)
+    return by_value[by_object], list(uniques)
+
+
 def _resolve_names(portfolios: Any, history: History, tables: _Tables) -> npt.NDArray[np.int64]:
-    codes, uniques = pd.factorize(np.asarray(portfolios, dtype=object), use_na_sentinel=True)
+    codes, uniques = _factorize(np.asarray(portfolios, dtype=object))
     column = {name: i for i, name in enumerate(tables.names)}
     lookup = np.array(
-        [column[name] if isinstance(u, str) and (name := history.names.resolve(u)) is not None else -1 for u in uniques] + [-1],
+        [column[name] if isinstance(u, str) and (name := history.names.resolve(u)) is not None else -1 for u in uniques],
         dtype=np.int64,
     )
-    return lookup[codes]  # the sentinel -1 picks the trailing -1
+    return lookup[codes]
 
 
 def _to_days(dates: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
@@ -171,38 +206,37 @@ def lookup_many(
     amend_idx = np.searchsorted(t.amendment_days, days, side="right") - 1
     known = name_idx >= 0
     scheduled = (amend_idx >= 0) & ~bad_date
-    safe_a = np.where(scheduled, amend_idx, 0)
-    safe_n = np.where(known, name_idx, 0)
-    lid = np.where(known & scheduled, t.limit_of[safe_a, safe_n], -1)
-    listed = lid >= 0
-    ended = ~listed | (days > t.term_end[safe_a, safe_n])
-    safe_lid = np.where(listed, lid, 0)
+    found = known & scheduled
+    cell = np.where(found, amend_idx * len(t.names) + name_idx, len(t.limit_of) - 1)
+    lid = t.limit_of[cell]  # -1 (the stand-in limit) where nothing is listed
+    term = t.term_end[cell]
 
-    tier = t.offset[safe_lid]
+    first = t.offset[lid]
+    tier = first.copy()
     for limit_id, floors in t.tiered:
         rows = lid == limit_id
-        tier[rows] += np.searchsorted(floors, amount[rows], side="right") - 1
-    tier = np.maximum(tier, t.offset[safe_lid])  # assets below the first floor stay in the first tier
-    annual = t.base[tier] + t.rate[tier] * (amount - t.lower[tier])
+        # max(0, ...): assets below the first floor stay in the first tier
+        tier[rows] += np.maximum(np.searchsorted(floors, amount[rows], side="right") - 1, 0)
+    tier_rate = t.rate[tier]
+    annual = t.base[tier] + tier_rate * (amount - t.lower[tier])
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(amount > 0, annual / amount, t.rate[t.offset[safe_lid]])
+        # As in the scalar lookup: inside the first band the blended rate is that band's rate exactly.
+        rate = np.where(tier == first, tier_rate, annual / amount)
 
-    no_limit = listed & t.is_none[safe_lid]
     status = np.select(
-        [bad_amount | bad_date, ~scheduled, ~known, ended, no_limit],
+        [bad_amount | bad_date, ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
         [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
         default=IN_EFFECT,
     ).astype(np.int8)
     live = status == IN_EFFECT
-    term = t.term_end[safe_a, safe_n]
-    term_end = np.where(known & scheduled & (term != _FOREVER), term, np.iinfo(np.int64).min).astype("datetime64[D]")
+    term_end = np.where(term != _FOREVER, term, np.iinfo(np.int64).min).astype("datetime64[D]")
     return pd.DataFrame(
         {
-            "portfolio": pd.Categorical.from_codes(np.where(known, name_idx, -1), categories=pd.Index(t.names)),
+            "portfolio": pd.Categorical.from_codes(name_idx, categories=pd.Index(t.names)),
             "status": pd.Categorical.from_codes(status, categories=pd.Index(STATUSES)),
             "rate": np.where(live, rate, np.nan),
             "annual_amount": np.where(live, annual, np.nan),
-            "amendment": np.where(scheduled, t.amendment_numbers[safe_a], 0),
+            "amendment": np.where(scheduled, t.amendment_numbers[np.maximum(amend_idx, 0)], 0),
             "term_end": term_end,
         }
     )
