@@ -153,3 +153,30 @@ def test_dropped_portfolio_is_not_in_force_after_the_amendment(data_dir: Path) -
     assert list(out["status"]) == ["in_effect", "term_ended", "in_effect"]
     assert list(out["amendment"]) == [12, 13, 13]
     assert out["rate"].iloc[2] == 0.0085
+
+
+def test_per_class_rows_are_chosen_by_share_class(data_dir: Path) -> None:
+    # Wording 8 of shared/examples/limit_wordings.md: one Schedule A row per class group.
+    path = data_dir / "amendment-012.toml"
+    lazard = (
+        '[[portfolio]]\nname = "Lazard Mid-Cap Portfolio"\nlimit_text = "0.80%"\nsource_lines = [139, 139]\n'
+        'limit = { kind = "flat", rate = "0.80%" }\nterm_end = 2008-04-30\n'
+    )
+    per_class = (
+        lazard.replace("[[portfolio]]", '[[portfolio]]\nshare_classes = ["A", "B"]')
+        + "\n"
+        + lazard.replace("[[portfolio]]", '[[portfolio]]\nshare_classes = ["E"]').replace('rate = "0.80%"', 'rate = "0.95%"')
+    )
+    text = path.read_text(encoding="utf-8")
+    assert lazard in text
+    path.write_text(text.replace(lazard, per_class, 1), encoding="utf-8")
+    history = load_history(data_dir)
+    assert xlcap.lookup("Lazard Mid-Cap", 1e8, "2008-01-31", share_class="B", history=history).rate == 0.008
+    assert xlcap.lookup("Lazard Mid-Cap", 1e8, "2008-01-31", share_class="E", history=history).rate == 0.0095
+    with pytest.raises(xlcap.InvalidInputError) as info:
+        xlcap.lookup("Lazard Mid-Cap", 1e8, "2008-01-31", history=history)
+    assert str(info.value) == (
+        "Parameter 'share_class' received None, but 'Lazard Mid-Cap Portfolio' has limits per share class; valid: A, B, E."
+    )
+    # lookup_many takes no share class: such rows are invalid input, not a lapsed term.
+    assert list(xlcap.lookup_many("Lazard Mid-Cap", 1e8, "2008-01-31", history=history)["status"]) == ["invalid_input"]

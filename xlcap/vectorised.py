@@ -43,6 +43,7 @@ class _Tables:
     amendment_numbers: npt.NDArray[np.int64]
     limit_of: npt.NDArray[np.int64]  # cell -> limit id, -1 when not listed
     term_end: npt.NDArray[np.int64]  # cell -> last day in force (days), _FOREVER if permanent or not listed
+    per_class: npt.NDArray[np.bool_]  # cell -> limits differ by share class, so a class is needed
     offset: npt.NDArray[np.int64]  # limit id -> its first tier in the flat tier arrays
     is_none: npt.NDArray[np.bool_]  # limit id -> Schedule A says "None"
     tiered: tuple[tuple[int, npt.NDArray[np.float64]], ...]  # (limit id, tier floors) for limits of 2+ tiers
@@ -58,6 +59,7 @@ def _tables(history: History) -> _Tables:
     cells = len(history.amendments) * len(names)
     limit_of = np.full(cells + 1, -1, dtype=np.int64)
     term_end = np.full(cells + 1, _FOREVER, dtype=np.int64)
+    per_class = np.zeros(cells + 1, dtype=bool)
     offset: list[int] = []
     is_none: list[bool] = []
     tiered: list[tuple[int, npt.NDArray[np.float64]]] = []
@@ -82,9 +84,10 @@ def _tables(history: History) -> _Tables:
 
     for a, amendment in enumerate(history.amendments):
         for row in amendment.rows:
-            if row.share_classes is not None:
-                continue  # per-class rows need a class; the scalar lookup handles them
             cell = a * len(names) + column[row.portfolio]
+            if row.share_classes is not None:
+                per_class[cell] = True  # lookup_many takes no class; the scalar lookup does
+                continue
             limit_of[cell] = add_limit(row.tiers)
             if row.term_end is not None:
                 term_end[cell] = (row.term_end - _EPOCH).days
@@ -95,6 +98,7 @@ def _tables(history: History) -> _Tables:
         amendment_numbers=np.array([a.number for a in history.amendments], dtype=np.int64),
         limit_of=limit_of,
         term_end=term_end,
+        per_class=per_class,
         offset=np.array(offset, dtype=np.int64),
         is_none=np.array(is_none, dtype=bool),
         tiered=tuple(tiered),
@@ -224,7 +228,7 @@ def lookup_many(
         rate = np.where(tier == first, tier_rate, annual / amount)
 
     status = np.select(
-        [bad_amount | bad_date, ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
+        [bad_amount | bad_date | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
         [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
         default=IN_EFFECT,
     ).astype(np.int8)
