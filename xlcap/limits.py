@@ -13,9 +13,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from xlcap.parse import parse_rate
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 class Limit(Protocol):
@@ -171,6 +175,15 @@ def describe_tier(tier: Tier) -> str:
 
 def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
+
+
+def days_in_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """days_in_year for each of an array of dates."""
+    import numpy as np  # here, not at the top: the CLI's scalar path starts without NumPy
+
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    return np.where(leap, 366, 365)
 
 
 def period_amount(annual_amount: float, days: int, on: dt.date) -> float:

@@ -38,6 +38,14 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
+    """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
+    status = f"In effect: {'; '.join(_limit_lines(row))}" if row.tiers else "No limit"
+    term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
+    line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
+    return line if row.interpretation is None else f"{line} {row.interpretation.note}"
+
+
 def _limit_lines(row: ScheduleRow) -> list[str]:
     if isinstance(row.limit, TieredLimit):
         return [describe_tier(t) for t in row.limit.tiers]

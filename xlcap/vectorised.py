@@ -181,19 +181,21 @@ def _amount_or_nan(value: object) -> float:
         return float("nan")
 
 
-def lookup_many(
-    portfolios: Sequence[str] | Any,
-    assets: Sequence[float] | Any,
-    dates: Sequence[dt.date] | Any,
-    *,
-    history: History | None = None,
-) -> pd.DataFrame:
-    """Vectorised `lookup`: one row out per row in, scalars broadcast.
+@dataclass(frozen=True)
+class Lookups:
+    """lookup_many's answer as bare arrays, one entry per row (what the DataFrame is built from)."""
 
-    Columns: portfolio (canonical name, NaN when unknown), status (one of STATUSES),
-    rate (NaN unless in effect), annual_amount, amendment (0 when none), term_end (NaT when
-    permanent or unknown). Failed rows carry their status; `explain` gives the message.
-    """
+    names: tuple[str, ...]  # canonical names; `portfolio` indexes them
+    portfolio: npt.NDArray[np.int64]  # -1 when unknown
+    status: npt.NDArray[np.int8]  # index into STATUSES
+    rate: npt.NDArray[np.float64]  # NaN unless in effect
+    annual_amount: npt.NDArray[np.float64]
+    amendment: npt.NDArray[np.int64]  # 0 when none
+    term_end: npt.NDArray[np.datetime64]  # NaT when permanent or unknown
+
+
+def lookup_arrays(portfolios: Any, assets: Any, dates: Any, *, history: History | None = None) -> Lookups:
+    """lookup_many without the DataFrame, for callers that want arrays (the Excel functions)."""
     history = history or default_history()
     t = _tables(history)
     inputs: tuple[Any, ...] = (portfolios, assets, dates)
@@ -233,15 +235,39 @@ def lookup_many(
         default=IN_EFFECT,
     ).astype(np.int8)
     live = status == IN_EFFECT
-    term_end = np.where(term != _FOREVER, term, np.iinfo(np.int64).min).astype("datetime64[D]")
+    return Lookups(
+        names=t.names,
+        portfolio=name_idx,
+        status=status,
+        rate=np.where(live, rate, np.nan),
+        annual_amount=np.where(live, annual, np.nan),
+        amendment=np.where(scheduled, t.amendment_numbers[np.maximum(amend_idx, 0)], 0),
+        term_end=np.where(term != _FOREVER, term, np.iinfo(np.int64).min).astype("datetime64[D]"),
+    )
+
+
+def lookup_many(
+    portfolios: Sequence[str] | Any,
+    assets: Sequence[float] | Any,
+    dates: Sequence[dt.date] | Any,
+    *,
+    history: History | None = None,
+) -> pd.DataFrame:
+    """Vectorised `lookup`: one row out per row in, scalars broadcast.
+
+    Columns: portfolio (canonical name, NaN when unknown), status (one of STATUSES),
+    rate (NaN unless in effect), annual_amount, amendment (0 when none), term_end (NaT when
+    permanent or unknown). Failed rows carry their status; `explain` gives the message.
+    """
+    found = lookup_arrays(portfolios, assets, dates, history=history)
     return pd.DataFrame(
         {
-            "portfolio": pd.Categorical.from_codes(name_idx, categories=pd.Index(t.names)),
-            "status": pd.Categorical.from_codes(status, categories=pd.Index(STATUSES)),
-            "rate": np.where(live, rate, np.nan),
-            "annual_amount": np.where(live, annual, np.nan),
-            "amendment": np.where(scheduled, t.amendment_numbers[np.maximum(amend_idx, 0)], 0),
-            "term_end": term_end,
+            "portfolio": pd.Categorical.from_codes(found.portfolio, categories=pd.Index(found.names)),
+            "status": pd.Categorical.from_codes(found.status, categories=pd.Index(STATUSES)),
+            "rate": found.rate,
+            "annual_amount": found.annual_amount,
+            "amendment": found.amendment,
+            "term_end": found.term_end,
         }
     )
 
