@@ -42,3 +42,21 @@ class ScheduleDataError(XlcapError):
     """A data file under xlcap/data is malformed; the message names the file and the field."""
 
     code = "bad_data"
+
+
+class InputFileError(XlcapError):
+    """An input file (actuals, recipients) has problems; `problems` lists every one, each with file, row and column."""
+
+    code = "bad_input_file"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was written:\n" + "\n".join(problems)
+        )
+        self.problems = problems
+
+
+class OutputExistsError(XlcapError):
+    """The month's workbooks already exist and --force was not given."""
+
+    code = "output_exists"

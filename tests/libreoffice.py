@@ -1,0 +1,51 @@
+"""LibreOffice, headless, as the tests' independent spreadsheet engine: recalculate every formula, render pages.
+
+LibreOffice keeps an xlsx's stored results unless told otherwise, so each profile is created
+with OOXMLRecalcMode = 0 ("always recalculate on load"): a stored value that disagrees with its
+formula then shows up as a difference. soffice exits 0 even when it fails, so outputs are checked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _profile(base: Path) -> Path:
+    profile = base / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    return profile
+
+
+def convert(files: list[Path], out_dir: Path, to: str = "xlsx", timeout: int = 180) -> list[Path]:
+    """Open each file in LibreOffice (recalculating every formula) and save it as `to` in out_dir."""
+    if SOFFICE is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed; .ci/run installs it with apt-get")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlcap-lo-") as tmp:
+        home = Path(tmp)
+        env = {**os.environ, "HOME": str(home)}
+        profile = _profile(home)
+        subprocess.run(
+            [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", to,
+             "--outdir", str(out_dir), *map(str, files)],
+            check=True, capture_output=True, timeout=timeout, env=env,
+        )  # fmt: skip
+    outputs = [out_dir / f"{f.stem}.{to.split(':')[0]}" for f in files]
+    missing = [p for p in outputs if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {', '.join(map(str, missing))}")
+    return outputs

@@ -1,0 +1,17 @@
+"""Rounding money the way Excel and LibreOffice do, so Python and the workbook agree to the cent."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def excel_round(value: float, digits: int = 2) -> float:
+    """Excel's ROUND: read the double to 15 significant digits, then round half away from zero.
+
+    Python's round() rounds the binary value half to even (round(2.675, 2) == 2.67); Excel's
+    ROUND(2.675, 2) is 2.68, because it works on the 15-digit decimal the user sees.
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
