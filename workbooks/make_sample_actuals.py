@@ -65,8 +65,19 @@ PROFILES: dict[str, tuple[float, float | None, float, float]] = {
     "Turner Mid-Cap Growth Portfolio": (170, 0.95, -9, 0.84),
     "Van Kampen Comstock Portfolio": (700, 0.80, -14, 0.78),
 }
-HEADER = ["Month", "Portfolio", "Average net assets", "Days", "Management fee", "Other expenses", "12b-1 fees",
-          "Interest", "Taxes", "Brokerage", "Extraordinary expenses"]
+HEADER = [
+    "Month",
+    "Portfolio",
+    "Average net assets",
+    "Days",
+    "Management fee",
+    "Other expenses",
+    "12b-1 fees",
+    "Interest",
+    "Taxes",
+    "Brokerage",
+    "Extraordinary expenses",
+]
 
 
 def cents(x: float) -> Decimal:
@@ -103,8 +114,21 @@ def rows() -> list[list[str]]:
             taxes = cents(period * rng.choice([0, 0.00001]))
             brokerage = cents(period * rng.uniform(0.0002, 0.0012))
             extraordinary = cents(150_000.0) if (name.startswith("Janus") and (year, month) == (2008, 2)) else Decimal("0.00")
-            out.append([f"{year}-{month:02d}", name, f"{cents(assets)}", str(days), str(mgmt), str(other), str(distribution),
-                        str(interest), str(taxes), str(brokerage), str(extraordinary)])
+            out.append(
+                [
+                    f"{year}-{month:02d}",
+                    name,
+                    f"{cents(assets)}",
+                    str(days),
+                    str(mgmt),
+                    str(other),
+                    str(distribution),
+                    str(interest),
+                    str(taxes),
+                    str(brokerage),
+                    str(extraordinary),
+                ]
+            )
     return out
 
 
