@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
-from xlcap.errors import InvalidInputError, ScheduleDataError, XlcapError
+from xlcap.errors import InputFileError, InvalidInputError, ScheduleDataError, XlcapError
 from xlcap.lookup import lookup, schedule_in_force
 from xlcap.parse import DATE_FORMS, parse_date
 from xlcap.render import render_cap, render_schedule
@@ -49,6 +51,43 @@ def _cmd_portfolios(args: argparse.Namespace) -> str:
     return "\n".join(schedule_in_force(parse_date(args.as_of, "as-of")).portfolios)
 
 
+def _cmd_report(args: argparse.Namespace) -> str:
+    from xlcap.actuals import parse_month
+    from xlcap.report import default_out_dir, run_report
+
+    month = parse_month(args.month, "month")
+    with _progress_bar() as progress:
+        files = run_report(
+            month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
+            method=args.method, progress=progress,
+        )  # fmt: skip
+    out = args.out or default_out_dir(month)
+    lines = [f"Wrote {len(files)} workbooks for {month} to {out}:"]
+    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in files]
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise (logs, pipes, tests)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Writing workbooks", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"Writing {name}")
+
+        yield update
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xlcap", description="Expense limitation agreements: the limit in force, and why.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -69,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     portfolios = sub.add_parser("portfolios", help="the portfolios in the schedule in force, one per line")
     portfolios.add_argument("--as-of", default=today, help=f"{DATE_FORMS} (default: today)")
     portfolios.set_defaults(run=_cmd_portfolios, json=False)
+
+    report = sub.add_parser("report", help="the month's cap-versus-actual workbooks: one per manager and one for the Trust")
+    report.add_argument("--month", required=True, help="the month to report, YYYY-MM")
+    report.add_argument("--actuals", type=Path, help="actuals file, CSV or XLSX (default: the bundled illustrative sample)")
+    report.add_argument("--out", type=Path, help="folder for the workbooks (default: workbooks/YYYY-MM)")
+    report.add_argument(
+        "--recipients", type=Path, help="recipients TOML: manager, portfolios, emails (default: the bundled sample)"
+    )
+    report.add_argument("--method", choices=["fytd", "monthly"], default="fytd",
+                        help="fytd: fiscal year to date, pro rata (default); monthly: monthly annualised")  # fmt: skip
+    report.add_argument("--force", action="store_true", help="replace the month's workbooks if they exist")
+    report.set_defaults(run=_cmd_report, json=False)
     return parser
 
 
@@ -88,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(run(args))
     except UsageError as exc:
         return _fail("usage", str(exc), (), as_json, EXIT_USAGE)
+    except InputFileError as exc:
+        return _fail(exc.code, exc.message, (), as_json, EXIT_USAGE)
     except ScheduleDataError as exc:
         return _fail(exc.code, exc.message, (), as_json, EXIT_DATA)
     except InvalidInputError as exc:

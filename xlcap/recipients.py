@@ -1,0 +1,90 @@
+"""Who gets which workbook: manager -> portfolios -> email addresses, from a TOML file.
+
+    [[manager]]
+    name = "Lazard"
+    portfolios = ["Lazard Mid-Cap Portfolio"]
+    emails = ["fundreporting@lazard.example.com"]
+
+Every problem is reported at once (InputFileError), before anything is computed or sent.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlcap.datafiles import DATA_DIR
+from xlcap.errors import InputFileError
+from xlcap.schedule import History
+
+SAMPLE_RECIPIENTS = DATA_DIR / "sample-recipients.toml"
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+@dataclass(frozen=True)
+class Manager:
+    name: str
+    portfolios: tuple[str, ...]  # canonical names
+    emails: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name)
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a name: 'Legg Mason' -> 'legg-mason'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "manager"
+
+
+def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputFileError([f"{path}: cannot be read as TOML ({exc})."]) from None
+    entries = data.get("manager")
+    if not isinstance(entries, list) or not entries:
+        raise InputFileError(
+            [f"{path}: no [[manager]] entries; valid: one [[manager]] table per manager with name, portfolios, emails."]
+        )
+    problems: list[str] = []
+    managers: list[Manager] = []
+    seen_slugs: dict[str, str] = {}
+    for n, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        where = f"{path}, manager {n}" + (f" ({name})" if isinstance(name, str) else "")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}: missing 'name'; valid: the manager's name as text.")
+            continue
+        if slug(name) in seen_slugs:
+            problems.append(
+                f"{where}: name {name!r} gives the same file name as {seen_slugs[slug(name)]!r}; valid: distinct names."
+            )
+        seen_slugs[slug(name)] = name
+        typed = entry.get("portfolios", [])
+        if not isinstance(typed, list) or not typed:
+            problems.append(f"{where}: no portfolios; valid: a list of portfolio names from Schedule A.")
+            typed = []
+        portfolios: list[str] = []
+        for p in typed:
+            canonical = history.names.resolve(p) if isinstance(p, str) else None
+            if canonical is None:
+                hint = history.names.suggest(str(p))
+                suggestion = f" Did you mean {' or '.join(repr(s) for s in hint)}?" if hint else ""
+                problems.append(f"{where}, portfolios: unknown portfolio {p!r}.{suggestion}")
+            elif canonical not in portfolios:
+                portfolios.append(canonical)
+        emails = entry.get("emails", [])
+        if not isinstance(emails, list) or not emails:
+            problems.append(f"{where}: no emails; valid: a list of email addresses.")
+            emails = []
+        for address in emails:
+            if not isinstance(address, str) or not _EMAIL.fullmatch(address.strip()):
+                problems.append(f"{where}, emails: {address!r} is not an email address; valid: name@example.com.")
+        managers.append(Manager(name.strip(), tuple(portfolios), tuple(str(e).strip() for e in emails)))
+    if problems:
+        raise InputFileError(problems)
+    return tuple(managers)
