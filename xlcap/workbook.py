@@ -489,7 +489,7 @@ def _write_notes(sheets: _Sheets, ws: Worksheet) -> None:
     ]
     for _, row in report.schedule:
         if row.interpretation is not None:
-            notes.append((f"Interpretation: {row.portfolio}", f"{row.interpretation.note} Reading applied: "
+            notes.append(("Interpretation", f"{row.portfolio}. {row.interpretation.note} Reading applied: "
                           f'"{row.interpretation.reading}" ({row.interpretation.authority}).'))  # fmt: skip
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 110)

@@ -1,0 +1,266 @@
+"""xlcap report: inputs checked before anything is written, every problem at once, atomic output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlcap import report as report_module
+from xlcap.cli import main
+
+ACTUALS = Path(__file__).parent / "actuals"
+HEADER = (
+    "Month,Portfolio,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,Brokerage,Extraordinary\n"
+)
+ROW = "2008-01,Lazard Mid-Cap Portfolio,250000000,31,150000.00,30000.00,0,0,0,0,0\n"
+RECIPIENTS = """
+[[manager]]
+name = "Lazard"
+portfolios = ["Lazard Mid-Cap"]
+emails = ["caps@lazard.example.com"]
+"""
+
+
+@pytest.fixture
+def recipients(tmp_path: Path) -> Path:
+    path = tmp_path / "recipients.toml"
+    path.write_text(RECIPIENTS, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, text: str, name: str = "actuals.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_report_on_the_bundled_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "report", "--month", "2008-01", "--out", str(out))
+    assert (code, err) == (0, "")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([
+        "expense-caps-2008-01-trust.xlsx", "expense-caps-2008-01-batterymarch.xlsx", "expense-caps-2008-01-legg-mason.xlsx",
+        "expense-caps-2008-01-lord-abbett.xlsx", "expense-caps-2008-01-metlife-strategies.xlsx", "expense-caps-2008-01-pimco.xlsx",
+        "expense-caps-2008-01-rainier.xlsx", "expense-caps-2008-01-lazard.xlsx", "manifest.json",
+    ])  # fmt: skip
+    assert stdout.startswith(
+        f"Wrote 8 workbooks for 2008-01 to {out}:\n  expense-caps-2008-01-trust.xlsx  (whole Trust, 43 portfolios)\n"
+    )
+    assert "expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)" in stdout
+    lazard = openpyxl.load_workbook(out / "expense-caps-2008-01-lazard.xlsx", data_only=True)["Summary"]
+    assert lazard["A5"].value == "Lazard Mid-Cap Portfolio" and lazard["A6"].value == "Total"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["month"] == "2008-01" and manifest["method"] == "fytd"
+    entry = next(f for f in manifest["files"] if f["manager"] == "Lazard")
+    assert entry["emails"] == ["fundreporting@lazard.example.com"]
+    assert entry["portfolios"] == ["Lazard Mid-Cap Portfolio"]
+    notes = openpyxl.load_workbook(out / "expense-caps-2008-01-trust.xlsx")["Notes"]
+    assert "ILLUSTRATIVE" in " ".join(str(c.value) for c in notes["B"])
+    assert not list(out.glob(".*"))  # no temporary files left
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path) -> None:
+    out = tmp_path / "out"
+    args = (
+        "report",
+        "--month",
+        "2008-01",
+        "--actuals",
+        str(ACTUALS / "hand.csv"),
+        "--recipients",
+        str(recipients),
+        "--out",
+        str(out),
+    )
+    assert run(capsys, *args)[0] == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    code, stdout, err = run(capsys, *args)
+    assert (code, stdout) == (1, "")
+    assert err == (
+        f"{out} already holds 2008-01's workbooks (expense-caps-2008-01-trust.xlsx, expense-caps-2008-01-lazard.xlsx, "
+        "manifest.json); nothing was written. Use --force to replace them, or --out to write elsewhere.\n"
+    )
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert run(capsys, *args, "--force")[0] == 0
+
+
+def test_an_interrupted_run_leaves_no_half_written_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    real = report_module.write_workbook
+    calls = []
+
+    def fail_on_second(report: object, path: Path, context: object) -> Path:
+        calls.append(path)
+        if len(calls) == 2:
+            path.write_bytes(b"PK\x03\x04 half a workbook")
+            raise KeyboardInterrupt
+        return real(report, path, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_module, "write_workbook", fail_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        main(
+            [
+                "report",
+                "--month",
+                "2008-01",
+                "--actuals",
+                str(ACTUALS / "hand.csv"),
+                "--recipients",
+                str(recipients),
+                "--out",
+                str(out),
+            ]
+        )
+    assert list(out.iterdir()) == []  # neither the finished trust workbook nor the half-written one, nor temporaries
+
+
+def test_force_replaces_atomically_keeping_the_old_files_until_all_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = [
+        "report",
+        "--month",
+        "2008-01",
+        "--actuals",
+        str(ACTUALS / "hand.csv"),
+        "--recipients",
+        str(recipients),
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*_: object) -> Path:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report_module, "write_workbook", broken)
+    with pytest.raises(OSError, match="disk full"):
+        main([*args, "--force"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+BAD_INPUTS = [
+    (
+        "missing and unknown columns",
+        "Month,Portfolio,Net Assets,Days,Mgmt Fee,Other stuff\n" + "2008-01,Lazard Mid-Cap,1,31,1,1\n",
+        [
+            "{f}, row 1, column F: unknown column 'Other stuff'; valid columns: Month, Portfolio, Average net assets, Days, "
+            "Management fee, Other expenses, 12b-1 fees, Interest, Taxes, Brokerage, Extraordinary expenses.",
+            "{f}, row 1: missing column 'Other expenses'.",
+        ],
+    ),
+    (
+        "every row problem at once",
+        HEADER
+        + "2008-01,Lazard Mid Cap,250000000,31,150000,30000,0,0,0,0,0\n"
+        + "2008-01,Lazard Small-Cap,1,31,1,1,0,0,0,0,0\n"
+        + "2008-01,Lazard Mid-Cap Portfolio,250000000,31,1,1,0,0,0,0,0\n"
+        + "2008-01,Janus Forty,-5,31,lots,(10),0,0,0,0,0\n"
+        + "2008-13,Janus Forty,1,32,1,1,0,0,0,0,0\n"
+        + "2008-02,Janus Forty,1,30,1,1,0,0,0,0,0\n",
+        [
+            "{f}, row 3, column B (Portfolio): unknown portfolio 'Lazard Small-Cap'. Did you mean 'Lazard Mid-Cap Portfolio'?",
+            "{f}, row 4: duplicate of row 2 (Lazard Mid-Cap Portfolio, 2008-01); valid: one row per portfolio and month.",
+            "{f}, row 5, column C (Average net assets): '-5' is negative; valid: a dollar amount, 0 or more (blank means 0).",
+            "{f}, row 5, column E (Management fee): 'lots' is not a number; valid: a dollar amount, 0 or more (blank means 0).",
+            "{f}, row 5, column F (Other expenses): '(10)' is negative; valid: a dollar amount, 0 or more (blank means 0).",
+            "{f}, row 6, column A (Month): '2008-13' is not a month; valid: YYYY-MM, e.g. 2008-01.",
+            "{f}, row 6, column D (Days): '32' is not a whole number of days from 1 to 31.",
+            "{f}, row 7, column D (Days): '30' is not a whole number of days from 1 to 29.",
+        ],
+    ),
+    (
+        "a month that does not match",
+        HEADER + ROW.replace("2008-01", "2007-12"),
+        ["{f}: no rows for 2008-01; the file holds 2007-12."],
+    ),
+    ("an empty file", "", ["{f}: the file is empty; valid: a header row, then one row per portfolio and month."]),
+    ("a header and no rows", HEADER, ["{f}: no data rows under the header; valid: one row per portfolio and month."]),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "problems"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_actuals_report_every_problem_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path, case: str, text: str, problems: list[str]
+) -> None:
+    actuals = write(tmp_path, text)
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "report", "--month", "2008-01", "--actuals", str(actuals), "--recipients", str(recipients),
+                            "--out", str(out))  # fmt: skip
+    expected = [p.format(f=actuals) for p in problems]
+    assert (code, stdout) == (2, "")
+    assert (
+        err
+        == f"{len(expected)} problem{'s' if len(expected) != 1 else ''} found; nothing was written:\n"
+        + "\n".join(expected)
+        + "\n"
+    )
+    assert not out.exists()
+
+
+def test_bad_recipients_are_refused_before_anything_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, """
+[[manager]]
+name = "Lazard"
+portfolios = ["Lazard Mid Cap", "Lazard Small-Cap"]
+emails = ["caps@lazard.example.com", "not an address"]
+
+[[manager]]
+name = "Nobody"
+portfolios = []
+emails = ["x@example.com"]
+""", "recipients.toml")  # fmt: skip
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "report", "--month", "2008-01", "--recipients", str(bad), "--out", str(out))
+    assert code == 2
+    assert err.splitlines() == [
+        "3 problems found; nothing was written:",
+        f"{bad}, manager 1 (Lazard), portfolios: unknown portfolio 'Lazard Small-Cap'. Did you mean 'Lazard Mid-Cap Portfolio'?",
+        f"{bad}, manager 1 (Lazard), emails: 'not an address' is not an email address; valid: name@example.com.",
+        f"{bad}, manager 2 (Nobody): no portfolios; valid: a list of portfolio names from Schedule A.",
+    ]
+    assert not out.exists()
+
+
+def test_header_names_are_matched_loosely_and_xlsx_is_read(
+    tmp_path: Path, recipients: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["PERIOD", "fund name", "Average Daily Net Assets", "days in period", "Advisory Fee", "Other Operating Expenses"])
+    ws.append(["2008-01", "lazard midcap", 250_000_000, 31, 150_000, 30_000])
+    path = tmp_path / "actuals.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    assert (
+        run(capsys, "report", "--month", "2008-01", "--actuals", str(path), "--recipients", str(recipients), "--out", str(out))[0]
+        == 0
+    )
+    summary = openpyxl.load_workbook(out / "expense-caps-2008-01-lazard.xlsx", data_only=True)["Summary"]
+    assert summary["G5"].value == 10_601.09  # 180,000.00 - 0.80% x 250M x 31/366 (169,398.91): as in test_capcalc
+
+
+def test_template_in_workbooks_reads_back(tmp_path: Path) -> None:
+    from xlcap import default_history
+    from xlcap.actuals import read_actuals
+
+    template = Path(__file__).parent.parent / "workbooks" / "actuals-template.xlsx"
+    copy = tmp_path / "template.xlsx"
+    shutil.copy(template, copy)
+    actuals = read_actuals(copy, default_history())
+    assert [(r.portfolio, str(r.month), r.days) for r in actuals.rows] == [("Lazard Mid-Cap Portfolio", "2008-01", 31)]
