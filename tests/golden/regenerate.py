@@ -1,6 +1,6 @@
 """Rebuilds the golden workbooks. Run only for an intended change, then look at every sheet before committing:
 
-    python tests/golden/regenerate.py && python tests/golden/render.py   # PNGs in /tmp/xlcap-golden
+python tests/golden/regenerate.py && python tests/golden/render.py   # PNGs in /tmp/xlcap-golden
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent.parent))
 
-from tests.workbooks import build  # noqa: E402
+from tests.workbooks import build
 
 HERE = Path(__file__).parent
 GOLDEN = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent.parent))
 
-from tests.libreoffice import convert  # noqa: E402
+from tests.libreoffice import convert
 
 if __name__ == "__main__":
     out = Path("/tmp/xlcap-golden")
