@@ -197,9 +197,7 @@ def test_notes_name_method_source_schedule_and_interpretation(built: dict[str, P
     assert notes["Schedule version"] == "Amendment No. 12, dated 2007-11-01"
     assert notes["Data source"] == "hand.csv"
     assert notes["Generated"] == "2008-03-03 09:30:00 by xlcap"
-    assert notes["Interpretation: Batterymarch Growth and Income Portfolio"].startswith(
-        "Interpretation: the filed text lost a tier"
-    )
+    assert notes["Interpretation"].startswith("Batterymarch Growth and Income Portfolio. Interpretation: the filed text lost")
 
 
 def test_same_inputs_give_the_same_file(tmp_path: Path) -> None:
