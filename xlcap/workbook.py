@@ -60,9 +60,9 @@ class _Sheets:
 
     def sheet(self, name: str, title: str, subtitle: str, landscape: bool = True) -> Worksheet:
         ws = self.workbook.add_worksheet(name)
+        ws.set_row(0, 20)
         ws.write_string(0, 0, title, self.fmt["title"])
         ws.write_string(1, 0, subtitle, self.fmt["subtitle"])
-        ws.set_row(0, 20)
         if landscape:
             ws.set_landscape()
         ws.set_paper(1)  # US Letter
@@ -74,10 +74,10 @@ class _Sheets:
         return ws
 
     def header_row(self, ws: Worksheet, row: int, headers: Sequence[str], widths: Sequence[float]) -> None:
+        ws.set_row(row, 30)
         for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
             ws.write_string(row, col, header, self.fmt["header"])
             ws.set_column(col, col, width)
-        ws.set_row(row, 30)
         ws.repeat_rows(row)
         ws.freeze_panes(row + 1, 1)
 
@@ -321,7 +321,7 @@ def _write_schedule(sheets: _Sheets, ws: Worksheet) -> dict[str, int]:
         ws.write_string(r, 5, note, fmt["wrap"])
         ws.write_string(r, KEY_COL, key, fmt["text"])
         if len(row.limit_text) > SCHEDULE_WIDTHS[4]:
-            ws.set_row(r, _wrapped_height(row.limit_text, SCHEDULE_WIDTHS[4]))
+            ws.set_row(r, _wrapped_height(row.limit_text, SCHEDULE_WIDTHS[4]))  # before the next row: rows stream out
         r += 1
     last_sched = max(r - 1, FIRST)
     for name, col in (("SchedKey", KEY_COL), ("SchedKind", 2), ("SchedTermEnd", 3)):
@@ -357,9 +357,9 @@ def _write_schedule(sheets: _Sheets, ws: Worksheet) -> dict[str, int]:
             ("Reading applied", i.reading),
             ("Authority", i.authority),
         ):
-            ws.write_string(r, 0, label, fmt["bold_top"])
-            ws.merge_range(r, 2, r, 5, text, fmt["wrap"])
-            ws.set_row(r, _wrapped_height(text, sum(SCHEDULE_WIDTHS[2:6])))
+            ws.set_row(r, _wrapped_height(text, SCHEDULE_WIDTHS[4]))
+            ws.write_string(r, 1, label, fmt["bold_top"])
+            ws.write_string(r, 4, text, fmt["wrap"])
             r += 1
         r += 1
     return positions
@@ -392,12 +392,9 @@ def _write_summary(sheets: _Sheets, ws: Worksheet, where: dict[tuple[str, object
     rows = _records(report.summary)
     last = FIRST + len(rows) - 1
     sheets.header_row(ws, FIRST - 1, [h for h, *_ in SUMMARY], SUMMARY_WIDTHS)
-    if rows:
-        ws.add_table(FIRST - 1, 0, last, len(SUMMARY) - 1, {
-            "name": "Summary",
-            "style": "Table Style Light 1",
-            "columns": [{"header": h, "header_format": fmt["header"]} for h, *_ in SUMMARY],
-        })  # fmt: skip
+    if rows:  # a named range and a filter (an Excel table cannot be written row by row)
+        sheets.workbook.define_name("SummaryData", f"=Summary!{_cell(FIRST - 1, 0, True)}:{_cell(last, len(SUMMARY) - 1, True)}")
+        ws.autofilter(FIRST - 1, 0, last, len(SUMMARY) - 1)
     for i, rec in enumerate(rows):
         r = FIRST + i
         source = where[(rec["portfolio"], rec["month"])]
@@ -495,15 +492,18 @@ def _write_notes(sheets: _Sheets, ws: Worksheet) -> None:
     ws.set_column(1, 1, 110)
     r = FIRST - 1
     for label, text in notes:
+        ws.set_row(r, _wrapped_height(text, 110))
         ws.write_string(r, 0, label, fmt["bold_top"])
         ws.write_string(r, 1, text, fmt["wrap"])
-        ws.set_row(r, _wrapped_height(text, 110))
         r += 1
 
 
 def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> Path:
     """Write one cap-versus-actual workbook to `path` (the caller makes it atomic)."""
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    # constant_memory: rows go to disk as they are finished, so a 1,000-portfolio complex stays small;
+    # it asks that each sheet be written top to bottom, which every _write_* function does.
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({
         "title": f"Expense limits versus actual expenses, {report.month.strftime('%B %Y')}",
         "subject": context.audience,
