@@ -67,6 +67,37 @@ def _cmd_report(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _cmd_send(args: argparse.Namespace) -> str:
+    from xlcap.actuals import parse_month
+    from xlcap.send import SmtpSettings, parse_server, send_month
+
+    month = parse_month(args.month, "month")
+    if args.smtp is None and not args.dry_run:
+        raise InvalidInputError(
+            "Parameter 'smtp' is missing. Valid: --smtp HOST:PORT, or --dry-run to write the messages as .eml files."
+        )
+    host, port = parse_server(args.smtp) if args.smtp else ("localhost", 25)
+    smtp = SmtpSettings(host, port, args.tls, args.user, args.password_env, args.sender, args.timeout, args.cafile)
+    result = send_month(month, smtp, out_dir=args.out, recipients=args.recipients, dry_run=args.dry_run, resend=args.resend)
+    lines = [f"Wrote {_count(len(result.drafts), 'message')} for review, sent nothing:"] if args.dry_run else []
+    lines += [f"  {d}" for d in result.drafts]
+    lines += [f"Sent: {line}" for line in result.sent] + [f"Already sent, skipped: {line}" for line in result.already]
+    problems = [f"Changed since sent: {line}" for line in result.changed] + [
+        f"Refused by {smtp.where}: {line}" for line in result.refused
+    ]
+    if not lines and not problems:
+        lines = ["Nothing to send."]
+    if problems:
+        raise PartialSendError("\n".join(lines + problems))
+    return "\n".join(lines)
+
+
+class PartialSendError(XlcapError):
+    """Some messages were not delivered (refused, or their workbook changed since sent); the rest were."""
+
+    code = "partly_sent"
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -120,6 +151,22 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fytd: fiscal year to date, pro rata (default); monthly: monthly annualised")  # fmt: skip
     report.add_argument("--force", action="store_true", help="replace the month's workbooks if they exist")
     report.set_defaults(run=_cmd_report, json=False)
+
+    send = sub.add_parser("send", help="email each manager their month's workbook, once")
+    send.add_argument("--month", required=True, help="the month to send, YYYY-MM")
+    send.add_argument("--out", type=Path, help="folder of the month's workbooks (default: workbooks/YYYY-MM; made if missing)")
+    send.add_argument("--recipients", type=Path, help="recipients TOML (default: the bundled sample)")
+    send.add_argument("--smtp", help="mail server as HOST:PORT")
+    send.add_argument("--tls", choices=["starttls", "ssl", "none"], default="starttls",
+                      help="starttls (default), ssl (implicit TLS, port 465), or none (a server on this machine)")  # fmt: skip
+    send.add_argument("--user", help="log in as this user; the password is read from the environment")
+    send.add_argument("--password-env", default="XLCAP_SMTP_PASSWORD", help="environment variable holding the password")
+    send.add_argument("--from", dest="sender", default="xlcap@localhost", help="sender address")
+    send.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    send.add_argument("--cafile", type=Path, help="CA certificates to trust for the server's TLS certificate")
+    send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file in outbox/ and send nothing")
+    send.add_argument("--resend", action="store_true", help="send again, even what the send log says was delivered")
+    send.set_defaults(run=_cmd_send, json=False)
     return parser
 
 

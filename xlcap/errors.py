@@ -60,3 +60,9 @@ class OutputExistsError(XlcapError):
     """The month's workbooks already exist and --force was not given."""
 
     code = "output_exists"
+
+
+class DeliveryError(XlcapError):
+    """The mail server refused a message or recipient, or the connection failed; what was delivered is logged."""
+
+    code = "delivery_failed"
