@@ -402,20 +402,17 @@ def _write_summary(sheets: _Sheets, ws: Worksheet, where: dict[tuple[str, object
             if name == "portfolio":
                 ws.write_string(r, col, rec["portfolio"], fmt[style])
                 continue
-            value = rec["average_net_assets"] if name == "assets" else _value(YTD_VALUES[name](rec))
-            ws.write_formula(r, col, f"='Year to date'!{_cell(source, C[name])}", fmt[style], value)
+            ws.write_formula(r, col, f"='Year to date'!{_cell(source, C[name])}", fmt[style], _value(YTD_VALUES[name](rec)))
     total = last + 1
     ws.write_string(total, 0, "Total", fmt["total_text"])
     for col, (_, name, style, summed) in enumerate(SUMMARY[1:], start=1):
         if summed and rows:
-            column = "average_net_assets" if name == "assets" else {
-                "limit_dollars": "limit_dollars", "covered": "covered", "waiver": "waiver", "headroom": "headroom",
-                "ytd_limit": "ytd_limit", "ytd_covered": "ytd_covered", "ytd_waiver": "ytd_waiver"}[name]  # fmt: skip
-            value = float(sum(v for v in report.summary[column] if isinstance(v, (int, float)) and v == v))
+            value = float(sum(v for rec in rows if isinstance(v := _value(YTD_VALUES[name](rec)), (int, float))))
             ws.write_formula(total, col, f"=SUBTOTAL(109,{_cell(FIRST, col)}:{_cell(last, col)})", fmt[f"total_{style}"], value)
         else:
             ws.write_blank(total, col, None, fmt["total_text"])
-    _status_formats(sheets, ws, FIRST, max(last, FIRST), 9, 2, 7)
+    at = {name: i for i, (_, name, _, _) in enumerate(SUMMARY)}
+    _status_formats(sheets, ws, FIRST, max(last, FIRST), at["status"], at["limit"], at["net"])
     return FIRST, last
 
 
