@@ -42,3 +42,15 @@ class ScheduleDataError(XlcapError):
     """A data file under xlcap/data is malformed; the message names the file and the field."""
 
     code = "bad_data"
+
+
+class DocumentError(InvalidInputError):
+    """A file given as a filed amendment cannot be read as one: missing, empty, binary, too large, scripted, no table."""
+
+    code = "unreadable_document"
+
+
+class ImportRefusedError(XlcapError):
+    """An imported amendment that must not be written: unresolved problems, or the amendment is already on file."""
+
+    code = "import_refused"
