@@ -348,6 +348,29 @@ def test_html_document() -> None:
     )
 
 
+def test_impossible_dates_in_the_prose_are_problems_not_crashes(tmp_path: Path) -> None:
+    # Prose problems point at the first line of their paragraph: 14 ("as amended on ..."), 26 (the term clause).
+    text = (DOCS / "amendment-015.htm").read_text(encoding="utf-8")
+    text = text.replace("until April&nbsp;30, 2011", "until April&nbsp;31, 2011").replace("April&nbsp;28, 2008", "April 31, 2008")
+    path = tmp_path / "amendment-015.htm"
+    path.write_text(text, encoding="utf-8")
+    imported = import_amendment(path)
+    assert imported.problems == (
+        Problem(14, None, "a prior amendment date 'April 31, 2008' is not a calendar date (day is out of range for month)."),
+        Problem(
+            26,
+            None,
+            "the end date for the New Portfolio 'April 31, 2011' is not a calendar date (day is out of range for month).",
+        ),
+        Problem(
+            26,
+            "SSgA Growth & Income ETF Portfolio",
+            "the term clause gives it no end date and does not make it permanent.",
+            "term",
+        ),
+    )
+
+
 # Interpretations files: refused when they would not resolve a problem, or cannot be read
 
 

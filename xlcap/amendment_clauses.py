@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from xlcap.amendment_text import Paragraph
 from xlcap.errors import DocumentError
@@ -75,7 +75,7 @@ class TermClause:
     text: str
     line: int
     grants: tuple[Grant, ...]
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = ()
 
 
 def normalise(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
@@ -112,7 +112,11 @@ def read_header(paragraphs: tuple[Paragraph, ...], source: str) -> Header:
         problems.append(
             (preamble.line, 'the text does not name the agreement it amends (looked for "<name> (the "Agreement")").')
         )
-    prior, line = _prior_dates(paragraphs)
+    try:
+        prior, line = _prior_dates(paragraphs)
+    except _PriorDateError as exc:
+        prior, line = (), exc.line
+        problems.append((exc.line, f"a prior amendment date {exc}."))
     if list(prior) != sorted(prior) or (prior and prior[-1] >= date):
         problems.append((line, f"the prior amendment dates are not in order before {date.isoformat()}."))
     return Header(
@@ -128,12 +132,22 @@ def read_header(paragraphs: tuple[Paragraph, ...], source: str) -> Header:
     )
 
 
+class _PriorDateError(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def _prior_dates(paragraphs: tuple[Paragraph, ...]) -> tuple[tuple[dt.date, ...], int]:
+    """The dates after "as amended on", and the line of their paragraph."""
     for p in paragraphs:
         for sentence in sentences(p.text):
             if m := _PRIOR.search(sentence):
                 found = re.findall(CONTRACT_DATE, sentence[m.end() :], re.IGNORECASE)
-                return tuple(parse_contract_date(d) for d in found), p.line
+                try:
+                    return tuple(parse_contract_date(d) for d in found), p.line
+                except ValueError as exc:
+                    raise _PriorDateError(str(exc), p.line) from None
     return (), 0
 
 
@@ -192,7 +206,10 @@ def _read_sentence(sentence: str, grants: list[Grant], problems: list[str]) -> N
         return
     for a, b in pairs:
         subject, until = (a, b) if a[1] == "subject" else (b, a)
-        grants.append(_grant(subject[2], parse_contract_date(until[2])))
+        try:
+            grants.append(_grant(subject[2], parse_contract_date(until[2])))
+        except ValueError as exc:
+            problems.append(f"the end date for {subject[2]} {exc}.")
 
 
 def _grant(subject: str, term: Term) -> Grant:
