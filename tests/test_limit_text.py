@@ -110,6 +110,7 @@ def test_wording_families(text: str, expected: object) -> None:
             52,
         ),
         ("", "the limit cell is empty", 0),
+        ("0.55% in excess of $ plus", '"$" with no amount after it', 19),
         ("0.80", '"0.80" is a number with neither "%" nor "$"', 0),
         ("12.5%", "the rate 12.50% is outside (0%, 10%)", 0),
         ("0%", "the rate 0.00% is outside (0%, 10%)", 0),
@@ -241,3 +242,18 @@ def test_tier_tables_read_back_from_every_wording(tiers: tuple[Tier, ...], famil
 def test_flat_rates_read_back_from_every_form(bp: int, style: int) -> None:
     rate = Decimal(bp) / 10_000
     assert read_limit(rate_text(rate, style)) == FlatLimit(rate)
+
+
+PIECES = [
+    *("0.65%", "12%", "50 basis points", "fifty-five percent", "(", ")", "$", "$500 million", "$1B", "$1.5 billion"),
+    *("$2,000,000", "of", "the", "first", "next", "over", "up to", "from", "between", "and", "in excess of", "on excess"),
+    *("thereafter", "plus", ";", ",", ".", ":", "such assets", "None", "0.80", "$1,00", "class", "reach", "\u2019", "#"),
+]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=16))
+def test_any_text_is_read_or_refused_with_a_reason(pieces: list[str]) -> None:
+    try:
+        read_limit(" ".join(pieces))
+    except UnreadableLimit as exc:
+        assert exc.reason and 0 <= exc.offset <= len(" ".join(pieces))

@@ -125,6 +125,8 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token("amount", m.group(), m.start(), amount=_dollars(m.group(), m.start())))
         elif kind == "number":
             raise UnreadableLimit(f'"{m.group()}" is a number with neither "%" nor "$"', m.start())
+        elif m.group() == "$":  # "$" stands for an amount in the band patterns, so a stray one must not pass as a word
+            raise UnreadableLimit('"$" with no amount after it', m.start())
         else:
             tokens.append(_Token("word" if kind == "other" else str(kind), m.group(), m.start()))
     return tokens
