@@ -371,6 +371,19 @@ def test_impossible_dates_in_the_prose_are_problems_not_crashes(tmp_path: Path) 
     )
 
 
+def test_the_term_clause_is_kept_as_prose_and_written_back_exactly(tmp_path: Path) -> None:
+    text = (DOCS / "amendment-013-wordings.txt").read_text(encoding="utf-8")
+    path = tmp_path / "amendment-013.txt"
+    spaced = text.replace("Schedule A (except Batterymarch", "Schedule A  (except\tBatterymarch")
+    assert spaced != text
+    path.write_text(spaced, encoding="utf-8")
+    imported = import_amendment(path)
+    assert "set forth in Amendment No. 13 to Schedule A (except Batterymarch Growth and Income" in imported.term_clause
+    (tmp_path / "data").mkdir()
+    toml_path, _ = write_amendment(imported, tmp_path / "data", None)
+    assert load_amendment(toml_path).term_clause == imported.term_clause
+
+
 # Interpretations files: refused when they would not resolve a problem, or cannot be read
 
 

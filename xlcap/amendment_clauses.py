@@ -184,7 +184,8 @@ def read_term_clause(paragraphs: tuple[Paragraph, ...]) -> TermClause | None:
             problems: list[str] = []
             for sentence in run:
                 _read_sentence(sentence, grants, problems)
-            return TermClause(" ".join(run), p.line, tuple(grants), tuple(problems))
+            # Whitespace collapsed: the clause is kept as prose, and the data file wraps it at spaces.
+            return TermClause(" ".join(" ".join(run).split()), p.line, tuple(grants), tuple(problems))
     return None
 
 
