@@ -66,7 +66,12 @@ def _make(path: Path, kind: str) -> None:
     elif kind == "scripted":
         path.write_text(SCRIPTED, encoding="utf-8")
     elif kind == "handler":
-        path.write_text(SCRIPTED.replace("<body>", '<body onload="steal()">').replace("<script>", "<!--"), encoding="utf-8")
+        without_script = "".join(line for line in SCRIPTED.splitlines(keepends=True) if "<script>" not in line)
+        path.write_text(without_script.replace("<body>", '<body onload="steal()">'), encoding="utf-8")
+    elif kind == "unclosed-tags":  # html.parser alone takes seconds on this; refused in one linear pass
+        path.write_text("<html><body>\n" + "<a " * 100_000, encoding="utf-8")
+    elif kind == "long-paragraph":  # one "paragraph" of 60,000 characters before the reference text
+        path.write_text("x" * 60_000 + "\n\n" + Path(REFERENCE).read_text(encoding="utf-8"), encoding="utf-8")
     elif kind == "no-rows":
         path.write_text(NO_ROWS, encoding="utf-8")
     elif kind == "no-table":
@@ -94,6 +99,11 @@ def _make(path: Path, kind: str) -> None:
             "handler",
             'line 1: the attribute "onload" of <body> is active content, which a filed amendment never has; refusing to read it.',
         ),
+        (
+            "unclosed-tags",
+            "line 2: a tag or comment opened here is not closed before the next one; the HTML is malformed.",
+        ),
+        ("long-paragraph", "line 1: a paragraph of 60,000 characters, longer than any in a filed amendment (at most 50,000)."),
         ("no-rows", "the Schedule A table at line 7 has no rows."),
         ("no-table", 'no Schedule A table found (no line names the "Name of Portfolio" column).'),
         ("directory", "cannot be read (Is a directory)."),

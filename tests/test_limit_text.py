@@ -110,6 +110,7 @@ def test_wording_families(text: str, expected: object) -> None:
             52,
         ),
         ("", "the limit cell is empty", 0),
+        ("0.80% " * 400, "the limit cell holds 2,400 characters, more than any limit wording (2,000)", 0),
         ("0.55% in excess of $ plus", '"$" with no amount after it', 19),
         ("0.80", '"0.80" is a number with neither "%" nor "$"', 0),
         ("12.5%", "the rate 12.50% is outside (0%, 10%)", 0),

@@ -161,7 +161,7 @@ def sentences(text: str) -> list[str]:
     """Split prose at sentence ends, but not after "No.", "T." (T. Rowe Price) or "Inc."."""
     out, start = [], 0
     for m in re.finditer(r'\.(["\)]?)\s+(?=["(]?[A-Z])', text):
-        if _ABBREVIATION.search(text[start : m.start()]):
+        if _ABBREVIATION.search(text, max(start, m.start() - 20), m.start()):  # the word before the period only
             continue
         out.append(text[start : m.start() + 1 + len(m.group(1))].strip())
         start = m.end()

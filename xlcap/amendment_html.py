@@ -24,7 +24,9 @@ class _TextBuilder:
     """Accumulates text as a browser shows it (whitespace collapsed), remembering the line of each piece."""
 
     def __init__(self) -> None:
-        self.text = ""
+        self.parts: list[str] = []  # joined once at the end: repeated += on a long cell is quadratic
+        self.length = 0
+        self.ends_in_space = True  # nothing yet: leading whitespace is dropped
         self.marks: list[tuple[int, int]] = []
 
     def add(self, line: int, raw: str) -> None:
@@ -32,15 +34,18 @@ class _TextBuilder:
             piece = _SPACE.sub(" ", segment.replace("\xa0", " "))
             if n:  # a newline in the source is a space
                 piece = " " + piece
-            if piece.startswith(" ") and (not self.text or self.text.endswith(" ")):
+            if piece.startswith(" ") and self.ends_in_space:
                 piece = piece.lstrip(" ")
+            if not piece:
+                continue
             if piece.strip():
-                lead = len(piece) - len(piece.lstrip(" "))
-                self.marks.append((len(self.text) + lead, line + n))
-            self.text += piece
+                self.marks.append((self.length + len(piece) - len(piece.lstrip(" ")), line + n))
+            self.parts.append(piece)
+            self.length += len(piece)
+            self.ends_in_space = piece.endswith(" ")
 
     def cell(self) -> Cell:
-        return Cell(self.text.rstrip(" "), tuple(self.marks))
+        return Cell("".join(self.parts).rstrip(" "), tuple(self.marks))
 
 
 @dataclass
@@ -143,7 +148,34 @@ class _Reader(HTMLParser):
         self._end_paragraph()
 
 
+def _check_markup(document: FiledDocument) -> None:
+    """Refuse markup whose tags or comments do not close, in one linear pass.
+
+    html.parser rescans an unclosed tag to the end of the input at every "<" that follows, so a
+    30 KB file of "<a <a <a ..." takes seconds; a filed amendment closes every tag it opens.
+    """
+    text, i = document.text, 0
+    while (i := text.find("<", i)) != -1:
+        if text.startswith("<!--", i):
+            end, closing = text.find("-->", i + 4), "-->"
+        elif i + 1 < len(text) and (text[i + 1].isalpha() or text[i + 1] in "/!?"):
+            end, closing = text.find(">", i + 1), ">"
+            following = text.find("<", i + 1, end if end != -1 else len(text))
+            end = -1 if following != -1 else end
+        else:
+            i += 1  # a bare "<" in text
+            continue
+        if end == -1:
+            line = text.count("\n", 0, i) + 1
+            raise DocumentError(
+                f"{document.path}: line {line}: a tag or comment opened here is not closed before the next one; "
+                "the HTML is malformed."
+            )
+        i = end + len(closing)
+
+
 def segment_html(document: FiledDocument) -> Segments:
+    _check_markup(document)
     reader = _Reader(document)
     reader.feed(document.text)
     reader.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from xlcap.errors import DocumentError
 
 MAX_BYTES = 4 * 2**20  # a filed amendment is tens of kilobytes; refuse whole submissions and junk early
+MAX_PARAGRAPH = 50_000  # characters; real ones are under 2,000, and the prose patterns need not scale past this
 _MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP archive (a Word or Excel file?)", b"\xd0\xcf\x11\xe0": "an Office document"}
 _HTML = re.compile(r"<\s*(?:html|body|table|p|div|font|tr|td|br|center|h[1-6])\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -142,6 +143,11 @@ def segment(document: FiledDocument) -> Segments:
         segments = _segment_text(document)
     if not segments.rows:
         raise DocumentError(f"{document.path}: the Schedule A table at line {segments.table_line} has no rows.")
+    if long := next((p for p in segments.paragraphs if len(p.text) > MAX_PARAGRAPH), None):
+        raise DocumentError(
+            f"{document.path}: line {long.line}: a paragraph of {len(long.text):,} characters, longer than any in a filed "
+            f"amendment (at most {MAX_PARAGRAPH:,})."
+        )
     return segments
 
 

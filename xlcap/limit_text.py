@@ -15,6 +15,8 @@ from xlcap.errors import InvalidInputError
 from xlcap.limits import FlatLimit, Limit, NoLimit, Tier, TieredLimit, format_rate, rate_problem, tier_problems
 from xlcap.parse import parse_amount, parse_rate
 
+MAX_CHARS = 2_000  # the longest real wording (a one-way switch) is under 500 characters
+
 
 class UnreadableLimit(ValueError):
     """A limit text xlcap will not read; `offset` is where in the text the unreadable part starts."""
@@ -36,7 +38,7 @@ _TOKEN = re.compile(
     rf"""
      (?P<pct>[0-9]+(?:\.[0-9]+)?)\s*(?:%|percent\b|per\s+cent\b)
     |(?P<bp>[0-9]+(?:\.[0-9]+)?)\s*(?:basis\s+points?\b|bps?\b)
-    |(?P<words>{_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*)\s+(?P<unit>basis\s+points?|percent|per\s+cent)\b
+    |(?P<words>{_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD}){{0,8}})\s+(?P<unit>basis\s+points?|percent|per\s+cent)\b
     |(?P<amount>\$\s?(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?(?:\s*(?:million|billion|thousand|mm|mn|bn|m|b|k)\b)?)
     |(?P<sep>;|,|:|\bplus\b|\.(?![0-9]))
     |(?P<paren>[()])
@@ -84,6 +86,8 @@ def read_limit(text: str) -> Limit:
     stripped = text.strip().rstrip(".").strip()
     if not stripped:
         raise UnreadableLimit("the limit cell is empty")
+    if len(text) > MAX_CHARS:
+        raise UnreadableLimit(f"the limit cell holds {len(text):,} characters, more than any limit wording ({MAX_CHARS:,})")
     if stripped.lower() == "none":
         return NoLimit()
     if match := _SWITCH.search(text):
