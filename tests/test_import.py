@@ -384,6 +384,19 @@ def test_the_term_clause_is_kept_as_prose_and_written_back_exactly(tmp_path: Pat
     assert load_amendment(toml_path).term_clause == imported.term_clause
 
 
+def test_a_wrapped_cell_line_of_digits_is_text_but_a_centred_page_number_is_not(tmp_path: Path) -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    lazard = "Lazard Mid-Cap Portfolio                        0.80%\n"
+    wrapped = "Lazard Mid-Cap Portfolio                        0.80% until April 30,\n" + " " * 48 + "2008\n"
+    centred = "\n" + " " * 38 + "12\n\n"
+    path = tmp_path / "amendment-012.txt"
+    path.write_text(text.replace(lazard, wrapped + centred), encoding="utf-8")
+    imported = import_amendment(path)
+    assert row(imported, "Lazard Mid-Cap Portfolio").limit_text == "0.80% until April 30, 2008"
+    assert row(imported, "Lazard Mid-Cap Portfolio").source_lines == (139, 140)
+    assert [p.line for p in imported.problems] == [103, 139]  # Batterymarch, and Lazard's unreadable wording
+
+
 # Interpretations files: refused when they would not resolve a problem, or cannot be read
 
 

@@ -198,7 +198,7 @@ def _rows(lines: list[str], start: int, end: int, column: int) -> list[RawRow]:
     for i in range(start, end):
         line = lines[i]
         is_rule = bool(_RULE.fullmatch(line))
-        if is_rule or not line.strip() or FURNITURE.fullmatch(line):
+        if is_rule or not line.strip() or _furniture(line, column):
             if current:
                 blocks.append((current, after_rule))
                 current, after_rule = [], False
@@ -224,6 +224,15 @@ def _rows(lines: list[str], start: int, end: int, column: int) -> list[RawRow]:
             layout = layout or f'limit text with no portfolio name beside it: "{limit.text}"'
         rows.append(RawRow(name, limit, (block[0] + 1, block[-1] + 1), layout))
     return rows
+
+
+def _furniture(line: str, column: int) -> bool:
+    """Page markers and repeated headings; a bare number only when centred like a page number, since one
+    standing at a column's edge is a wrapped cell ("2008") and must not be dropped."""
+    if not FURNITURE.fullmatch(line):
+        return False
+    indent = len(line) - len(line.lstrip())
+    return not line.strip()[0].isdigit() or indent not in (0, column)
 
 
 def _split(line: str, column: int) -> tuple[str, str]:
