@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from xlcap import InvalidInputError, parse_amount, parse_date
+from xlcap.parse import parse_contract_date
 
 VALID_AMOUNTS = "Valid: a non-negative amount such as 250000000, 250,000,000, 250e6, $250m or 1.2bn."
 VALID_DATES = "Valid: a date as YYYY-MM-DD or m/d/yyyy, e.g. 2008-01-31 or 1/31/2008."
@@ -88,3 +89,31 @@ def test_date_errors(value: object, message: str) -> None:
     with pytest.raises(InvalidInputError) as info:
         parse_date(value)
     assert str(info.value) == message + VALID_DATES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("November 1, 2007", dt.date(2007, 11, 1)),
+        ("Nov. 1, 2007", dt.date(2007, 11, 1)),
+        ("April 30,\n2004", dt.date(2004, 4, 30)),  # wrapped across lines in a filing
+        ("Sept. 30, 2005", dt.date(2005, 9, 30)),
+        ("MAY 1, 2009", dt.date(2009, 5, 1)),
+    ],
+)
+def test_contract_dates(text: str, expected: dt.date) -> None:
+    assert parse_contract_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Brumaire 1, 2007", "'Brumaire 1, 2007' is not a date such as \"November 1, 2007\""),
+        ("February 30, 2008", "'February 30, 2008' is not a calendar date (day is out of range for month)"),
+        ("2007-11-01", "'2007-11-01' is not a date such as \"November 1, 2007\""),
+    ],
+)
+def test_contract_date_errors(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_contract_date(text)
+    assert str(info.value) == message

@@ -9,13 +9,23 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
-from xlcap.errors import InputFileError, InvalidInputError, ScheduleDataError, XlcapError
+from xlcap.datafiles import DATA_DIR
+from xlcap.errors import ImportRefusedError, InputFileError, InvalidInputError, ScheduleDataError, XlcapError
 from xlcap.lookup import lookup, schedule_in_force
 from xlcap.parse import DATE_FORMS, parse_date
-from xlcap.render import render_cap, render_schedule
+from xlcap.render import render_cap, render_import, render_schedule
 
 EXIT_OK, EXIT_NO_LIMIT, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+
+
+class Reply(NamedTuple):
+    """A command's stdout, a message for stderr, and the exit code, for answers that come with a warning."""
+
+    out: str
+    err: str = ""
+    code: int = EXIT_OK
 
 
 class UsageError(Exception):
@@ -67,7 +77,7 @@ def _cmd_report(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def _cmd_send(args: argparse.Namespace) -> str:
+def _cmd_send(args: argparse.Namespace) -> Reply:
     from xlcap.actuals import parse_month
     from xlcap.send import SmtpSettings, parse_server, send_month
 
@@ -82,20 +92,11 @@ def _cmd_send(args: argparse.Namespace) -> str:
     lines = [f"Wrote {_count(len(result.drafts), 'message')} for review, sent nothing:"] if args.dry_run else []
     lines += [f"  {d}" for d in result.drafts]
     lines += [f"Sent: {line}" for line in result.sent] + [f"Already sent, skipped: {line}" for line in result.already]
-    problems = [f"Changed since sent: {line}" for line in result.changed] + [
-        f"Refused by {smtp.where}: {line}" for line in result.refused
-    ]
+    problems = [f"Changed since sent: {line}" for line in result.changed]
+    problems += [f"Refused by {smtp.where}: {line}" for line in result.refused]
     if not lines and not problems:
         lines = ["Nothing to send."]
-    if problems:
-        raise PartialSendError("\n".join(lines + problems))
-    return "\n".join(lines)
-
-
-class PartialSendError(XlcapError):
-    """Some messages were not delivered (refused, or their workbook changed since sent); the rest were."""
-
-    code = "partly_sent"
+    return Reply("\n".join(lines), "\n".join(problems), EXIT_NO_LIMIT if problems else EXIT_OK)
 
 
 def _count(n: int, noun: str) -> str:
@@ -117,6 +118,30 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
             bar.update(task, completed=done, total=total, description=f"Writing {name}")
 
         yield update
+
+
+def _cmd_import(args: argparse.Namespace) -> Reply:
+    from xlcap.amendment_diff import compare, history_in  # the import machinery loads only for this command
+    from xlcap.amendment_import import import_amendment
+    from xlcap.amendment_write import write_amendment
+
+    data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
+    if not data_dir.is_dir():
+        raise InvalidInputError(f"Parameter 'data-dir' received {args.data_dir!r}, which is not a directory.")
+    history = history_in(data_dir)
+    imported = import_amendment(Path(args.file), Path(args.interpretations) if args.interpretations else None)
+    shown = json.dumps(imported.to_dict(), indent=2) if args.json else render_import(imported, compare(imported, history))
+    if args.write:
+        try:
+            written = write_amendment(imported, data_dir, history)
+        except ImportRefusedError as exc:
+            return Reply(shown, exc.message, EXIT_NO_LIMIT)
+        return Reply(shown, f"Wrote {written[0]} and {written[1]}; review them before merging.")
+    if unresolved := len(imported.unresolved):
+        return Reply(
+            shown, f"{unresolved} unresolved problem(s): --write needs an interpretation recorded for each.", EXIT_NO_LIMIT
+        )
+    return Reply(shown)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file in outbox/ and send nothing")
     send.add_argument("--resend", action="store_true", help="send again, even what the send log says was delivered")
     send.set_defaults(run=_cmd_send, json=False)
+
+    imports = sub.add_parser("import", help="read a filed amendment (text or HTML) and what it changes; --write adds it")
+    imports.add_argument("file", help="the amendment as filed: EDGAR plain text or HTML")
+    imports.add_argument("--json", action="store_true", help="print one JSON object instead of the table and changes")
+    imports.add_argument("--write", action="store_true", help="add it as amendment-NNN.toml beside a copy of the file")
+    imports.add_argument("--interpretations", metavar="TOML", help="readings recorded for rows the text does not state plainly")
+    imports.add_argument("--data-dir", metavar="DIR", help="the data files to compare with and write to (default: bundled)")
+    imports.set_defaults(run=_cmd_import)
     return parser
 
 
@@ -182,8 +215,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = "--json" in argv
     try:
         args = build_parser().parse_args(argv)
-        run: Callable[[argparse.Namespace], str] = args.run
-        print(run(args))
+        run: Callable[[argparse.Namespace], str | Reply] = args.run
+        reply = run(args)
+        reply = Reply(reply) if isinstance(reply, str) else reply
+        print(reply.out)
+        if reply.err:
+            print(reply.err, file=sys.stderr)
+        return reply.code
     except UsageError as exc:
         return _fail("usage", str(exc), (), as_json, EXIT_USAGE)
     except InputFileError as exc:
@@ -194,7 +232,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_USAGE)
     except XlcapError as exc:
         return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_NO_LIMIT)
-    return EXIT_OK
 
 
 def main_exit() -> None:

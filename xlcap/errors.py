@@ -66,3 +66,15 @@ class DeliveryError(XlcapError):
     """The mail server refused a message or recipient, or the connection failed; what was delivered is logged."""
 
     code = "delivery_failed"
+
+
+class DocumentError(InvalidInputError):
+    """A file given as a filed amendment cannot be read as one: missing, empty, binary, too large, scripted, no table."""
+
+    code = "unreadable_document"
+
+
+class ImportRefusedError(XlcapError):
+    """An imported amendment that must not be written: unresolved problems, or the amendment is already on file."""
+
+    code = "import_refused"

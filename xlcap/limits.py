@@ -133,8 +133,8 @@ def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
     if tiers[0].lower != 0:
         problems.append(f"the first tier starts at {tiers[0].lower:,}, not 0")
     for i, tier in enumerate(tiers):
-        if not Decimal(0) < tier.rate < Decimal("0.10"):
-            problems.append(f"tier {i + 1} rate {format_rate(tier.rate)} is outside (0%, 10%)")
+        if wrong := rate_problem(tier.rate):
+            problems.append(f"tier {i + 1} {wrong}")
         if tier.upper is None:
             if i != len(tiers) - 1:
                 problems.append(f"tier {i + 1} has no upper bound but is not the last tier")
@@ -146,6 +146,13 @@ def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
     if tiers[-1].upper is not None:
         problems.append(f"the last tier ends at {tiers[-1].upper:,}; it must be open-ended")
     return problems
+
+
+def rate_problem(rate: Decimal) -> str | None:
+    """Why `rate` cannot be an annual expense limit (outside (0%, 10%)), or None when it can."""
+    if Decimal(0) < rate < Decimal("0.10"):
+        return None
+    return f"rate {format_rate(rate)} is outside (0%, 10%)"
 
 
 def format_rate(rate: Decimal) -> str:
@@ -189,6 +196,15 @@ def days_in_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
 def period_amount(annual_amount: float, days: int, on: dt.date) -> float:
     """The limit for `days` days: annual amount x days / days in the (calendar = fiscal) year of `on`."""
     return annual_amount * days / days_in_year(on.year)
+
+
+def limit_data(limit: Limit, rate: Callable[[Decimal], Any] = format_rate) -> dict[str, Any]:
+    """The data form of a limit, the inverse of LIMIT_KINDS; `rate` writes each rate (contract text or a number)."""
+    if isinstance(limit, TieredLimit):
+        return {"kind": "tiered", "tiers": [{"from": t.lower, "to": t.upper, "rate": rate(t.rate)} for t in limit.tiers]}
+    if isinstance(limit, FlatLimit):
+        return {"kind": "flat", "rate": rate(limit.rate)}
+    return {"kind": limit.kind}
 
 
 def _flat(data: Mapping[str, Any]) -> Limit:

@@ -104,3 +104,41 @@ def parse_rate(text: str) -> Decimal:
     if match is None:
         raise ValueError(f'rate {text!r} is not a percentage such as "0.80%"')
     return Decimal(match.group(1)) / 100
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+# "November 1, 2007" or "Nov. 1, 2007", as contracts print dates; a pattern so prose can be searched for dates.
+CONTRACT_DATE = rf"(?:{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?\s+[0-9]{{1,2}},\s*[0-9]{{4}}"
+_CONTRACT_DATE_RE = re.compile(r"([a-z]+)\.?\s+([0-9]{1,2}),\s*([0-9]{4})", re.IGNORECASE)
+
+
+def parse_contract_date(text: str) -> dt.date:
+    """Read a date as contracts print it ("November 1, 2007", "Nov. 1, 2007"); ValueError otherwise."""
+    match = _CONTRACT_DATE_RE.fullmatch(text.strip())
+    month = _MONTHS.get(match.group(1).lower()) if match else None
+    if match is None or month is None:
+        raise ValueError(f'{text!r} is not a date such as "November 1, 2007"')
+    try:
+        return dt.date(int(match.group(3)), month, int(match.group(2)))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a calendar date ({exc})") from None

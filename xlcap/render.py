@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from typing import TYPE_CHECKING
 
-from xlcap.limits import TieredLimit, days_in_year, describe_tier
+from xlcap.limits import Limit, TieredLimit, days_in_year, describe_tier
 from xlcap.lookup import CapResult
 from xlcap.schedule import Amendment, ScheduleRow
+
+if TYPE_CHECKING:  # the import modules load only when `xlcap import` runs
+    from xlcap.amendment_diff import Changes
+    from xlcap.amendment_import import ImportedAmendment, ImportedRow, Problem
 
 
 def _money(amount: float) -> str:
@@ -40,16 +45,18 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
 
 def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
-    status = f"In effect: {'; '.join(_limit_lines(row))}" if row.tiers else "No limit"
+    status = f"In effect: {'; '.join(_limit_lines(row.limit))}" if row.tiers else "No limit"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
 
 
-def _limit_lines(row: ScheduleRow) -> list[str]:
-    if isinstance(row.limit, TieredLimit):
-        return [describe_tier(t) for t in row.limit.tiers]
-    return [row.limit.describe()]
+def _limit_lines(limit: Limit | None) -> list[str]:
+    if limit is None:
+        return ["not read"]
+    if isinstance(limit, TieredLimit):
+        return [describe_tier(t) for t in limit.tiers]
+    return [limit.describe()]
 
 
 def _term(row: ScheduleRow, on: dt.date) -> str:
@@ -58,6 +65,26 @@ def _term(row: ScheduleRow, on: dt.date) -> str:
     if on > row.term_end:
         return f"ended {row.term_end.isoformat()}"
     return row.term_end.isoformat()
+
+
+def _table(table: list[tuple[str, list[str], str, str]]) -> list[str]:
+    """Portfolio, limit (one line per tier), term and notes as fixed-width columns."""
+    widths = [
+        max(len(h), *(len(c) for c in cells))
+        for h, cells in (
+            ("Portfolio", [r[0] for r in table]),
+            ("Limit", [line for r in table for line in r[1]]),
+            ("Term end", [r[2] for r in table]),
+        )
+    ]
+    out = [
+        f"{'Portfolio':<{widths[0]}}  {'Limit':<{widths[1]}}  {'Term end':<{widths[2]}}  Notes",
+        f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * widths[2]}  {'-' * 5}",
+    ]
+    for name, limits, term, note in table:
+        out.append(f"{name:<{widths[0]}}  {limits[0]:<{widths[1]}}  {term:<{widths[2]}}  {note}".rstrip())
+        out.extend(f"{'':<{widths[0]}}  {extra}" for extra in limits[1:])
+    return out
 
 
 def render_schedule(amendment: Amendment, on: dt.date) -> str:
@@ -76,24 +103,75 @@ def render_schedule(amendment: Amendment, on: dt.date) -> str:
             note = f"interpretation [{len(footnotes)}]"
         if row.new_portfolio:
             note = ", ".join(filter(None, [note, "new portfolio"]))
-        table.append((row.portfolio, _limit_lines(row), _term(row, on), note))
-    widths = [
-        max(len(h), *(len(c) for c in cells))
-        for h, cells in (
-            ("Portfolio", [r[0] for r in table]),
-            ("Limit", [line for r in table for line in r[1]]),
-            ("Term end", [r[2] for r in table]),
-        )
-    ]
-    out = [
-        *header,
-        f"{'Portfolio':<{widths[0]}}  {'Limit':<{widths[1]}}  {'Term end':<{widths[2]}}  Notes",
-        f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * widths[2]}  {'-' * 5}",
-    ]
-    for name, limits, term, note in table:
-        out.append(f"{name:<{widths[0]}}  {limits[0]:<{widths[1]}}  {term:<{widths[2]}}  {note}".rstrip())
-        out.extend(f"{'':<{widths[0]}}  {extra}" for extra in limits[1:])
+        table.append((row.portfolio, _limit_lines(row.limit), _term(row, on), note))
+    out = [*header, *_table(table)]
     for i, note in enumerate(footnotes, 1):
         out.append("")
         out.extend(textwrap.wrap(note, 100, initial_indent=f"[{i}] ", subsequent_indent="    "))
     return "\n".join(out)
+
+
+def render_import(imported: ImportedAmendment, changes: Changes) -> str:
+    """What `xlcap import` read: the amendment's facts, Schedule A, the problems, and the changes it makes."""
+    h = imported.header
+    prior = h.prior_amendment_dates
+    facts = [
+        ("Parties", f"{h.manager or '(not found)'} (Manager) and {h.trust or '(not found)'} (Trust)"),
+        ("Amends", h.agreement or "(not found)"),
+        ("Prior", f"{len(prior)} amendments, {prior[0].isoformat()} to {prior[-1].isoformat()}" if prior else "none stated"),
+        ("New", ", ".join(h.new_portfolios) or "none"),
+        ("Term clause", imported.term_clause or "(not found)"),
+    ]
+    out = [f"{h.title}, dated {h.date.isoformat()}, read from {imported.document.path}"]
+    for label, text in facts:
+        out.extend(
+            textwrap.wrap(text, 100, initial_indent=f"  {label + ':':<13}", subsequent_indent=" " * 15, break_on_hyphens=False)
+        )
+    numbers = {id(p): n for n, p in enumerate(imported.problems, 1)}
+    table = []
+    for row in imported.rows:
+        a, b = row.source_lines
+        notes = [f"line {a}" if a == b else f"lines {a}-{b}"]
+        notes += ["new portfolio"] * row.new_portfolio + ["interpretation"] * (row.interpretation is not None)
+        notes += [f"problem [{numbers[id(p)]}]" for p in imported.problems if _about(p, row)]
+        term = "permanent" if row.permanent else row.term_end.isoformat() if row.term_end else "not read"
+        table.append((row.portfolio or "(no name)", _limit_lines(row.limit), term, ", ".join(notes)))
+    out += ["", f"Schedule A: {len(imported.rows)} portfolios", *_table(table), ""]
+    unresolved = len(imported.unresolved)
+    out.append(f"Problems: {len(imported.problems)}, {unresolved} unresolved" if imported.problems else "Problems: none")
+    for n, p in enumerate(imported.problems, 1):
+        where = ", ".join(filter(None, [f"line {p.line}" if p.line else "", p.portfolio or ""]))
+        message = p.to_dict()["message"]
+        text = f"{where}: {message}" if where else message
+        out.extend(textwrap.wrap(text, 100, initial_indent=f"[{n}] ", subsequent_indent="    "))
+    return "\n".join([*out, "", *_changes(changes, imported.date.isoformat())])
+
+
+def _about(problem: Problem, row: ImportedRow) -> bool:
+    """Whether a problem is about this row: by name, or for a row with no name, by its lines."""
+    if row.portfolio:
+        return problem.portfolio == row.portfolio
+    return problem.portfolio is None and problem.line is not None and row.source_lines[0] <= problem.line <= row.source_lines[1]
+
+
+def _changes(changes: Changes, on: str) -> list[str]:
+    if changes.against is None:
+        return [f"Changes: no schedule on file is in force on {on}, so every portfolio is new."]
+    head = f"Changes against {changes.against.label}, the schedule in force on {on}:"
+    if changes.empty:
+        return [f"{head} none."]
+    items = [(label, ", ".join(names)) for label, names in (("added", changes.added), ("removed", changes.removed)) if names]
+    items += [("looks renamed", f"{a} -> {b} (if it is, record the old name in aliases.toml)") for a, b in changes.renamed]
+    items += [("limit changed", f"{n}: {a} -> {b}") for n, a, b in changes.limits]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for name, before, after in changes.terms:
+        grouped.setdefault((before, after), []).append(name)
+    for (before, after), names in grouped.items():
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
+        items.append(("term changed", f"{who}: {before} -> {after}"))
+    out = [head]
+    for label, text in items:
+        out.extend(
+            textwrap.wrap(text, 100, initial_indent=f"  {label + ':':<15}", subsequent_indent=" " * 17, break_on_hyphens=False)
+        )
+    return out

@@ -1,0 +1,260 @@
+"""Limit wordings read into limit kinds: each family of shared/examples/limit_wordings.md, refusals, and
+hypothesis round trips from random tier tables written out in several wordings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlcap.limit_text import UnreadableLimit, read_limit
+from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
+
+M, B = 10**6, 10**9
+
+
+def tiered(*rows: tuple[int, int | None, str]) -> TieredLimit:
+    return TieredLimit(tuple(Tier(lo, hi, Decimal(rate) / 100) for lo, hi, rate in rows))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.80%", FlatLimit(Decimal("0.008"))),
+        ("None", NoLimit()),
+        ("None.", NoLimit()),
+        ("50 Basis Points", FlatLimit(Decimal("0.005"))),
+        ("one hundred sixty basis points (1.60%)", FlatLimit(Decimal("0.016"))),
+        ("seventy-five basis points", FlatLimit(Decimal("0.0075"))),
+        ("0.95 percent", FlatLimit(Decimal("0.0095"))),
+        ("0.80% of average daily net assets", FlatLimit(Decimal("0.008"))),
+        # limit_wordings.md 1: Batterymarch, as restored from the management-fee schedule
+        (
+            "0.65% of the first $500 million of such assets plus 0.55% of such assets over $500 million up to $1 billion "
+            "plus 0.50% of such assets over $1 billion up to $1.5 billion plus 0.45% of such assets over $1.5 billion up "
+            "to $2 billion plus 0.40% of such assets over $2 billion",
+            tiered(
+                (0, 500 * M, "0.65"),
+                (500 * M, 1 * B, "0.55"),
+                (1 * B, 1500 * M, "0.50"),
+                (1500 * M, 2 * B, "0.45"),
+                (2 * B, None, "0.40"),
+            ),
+        ),
+        # 2: Met/AIM Capital Appreciation, with its closing period
+        (
+            "0.80% of the first $100 million of such assets plus 0.75% of such assets over $100 million up to $200 million "
+            "plus 0.70% of such assets over $200 million up to $1 billion plus 0.65% of such assets over $1 billion.",
+            tiered((0, 100 * M, "0.80"), (100 * M, 200 * M, "0.75"), (200 * M, 1 * B, "0.70"), (1 * B, None, "0.65")),
+        ),
+        # 3: "of first", three-decimal rate
+        (
+            "0.10% of first $500 million of such assets plus 0.075% of such assets over $500 million up to $1 billion "
+            "plus 0.05% of such assets over $1 billion",
+            tiered((0, 500 * M, "0.10"), (500 * M, 1 * B, "0.075"), (1 * B, None, "0.05")),
+        ),
+        # 4: ", plus"
+        (
+            "0.88% of the first $500 million of such assets, plus 0.83% of such assets over $500 million",
+            tiered((0, 500 * M, "0.88"), (500 * M, None, "0.83")),
+        ),
+        # 6: "up to ...; and ... in excess of", "from ... to", and the filing's missing space in "up to$1 billion"
+        (
+            "0.75% up to $1 billion; and 0.70% in excess of $1 billion",
+            tiered((0, 1 * B, "0.75"), (1 * B, None, "0.70")),
+        ),
+        (
+            "0.500% up to $500 million; 0.475% from $500 million to $1 billion; and 0.450% in excess of $1 billion",
+            tiered((0, 500 * M, "0.500"), (500 * M, 1 * B, "0.475"), (1 * B, None, "0.450")),
+        ),
+        (
+            "0.570% up to$1 billion; 0.550% from $1 billion to $5 billion; and 0.525% in excess of $5 billion",
+            tiered((0, 1 * B, "0.570"), (1 * B, 5 * B, "0.550"), (5 * B, None, "0.525")),
+        ),
+        # kin: first / next / on excess, "$1B", "$1.5 billion", figures in full, "between ... and"
+        (
+            "1.10% of the first $1B, 1.00% of the next $500 million and 0.95% on excess",
+            tiered((0, 1 * B, "1.10"), (1 * B, 1500 * M, "1.00"), (1500 * M, None, "0.95")),
+        ),
+        (
+            "0.80% on assets up to $1.5 billion; 0.75% on assets in excess of $1.5 billion",
+            tiered((0, 1500 * M, "0.80"), (1500 * M, None, "0.75")),
+        ),
+        (
+            "60 basis points on the first $250,000,000; 55 basis points on assets between $250,000,000 and $750,000,000; "
+            "50 basis points thereafter",
+            tiered((0, 250 * M, "0.60"), (250 * M, 750 * M, "0.55"), (750 * M, None, "0.50")),
+        ),
+        (
+            "0.70% of the Portfolio\u2019s average daily net assets up to $2B plus 0.65% over $2B",
+            tiered((0, 2 * B, "0.70"), (2 * B, None, "0.65")),
+        ),
+    ],
+)
+def test_wording_families(text: str, expected: object) -> None:
+    assert read_limit(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "offset"),
+    [
+        # the reference Batterymarch text as filed: one rate for a garbled band
+        (
+            "0.65% of the first $500 million of such assets plus 0.55% of such assets over $500 million up to assets over "
+            "$1 billion up to $1.5 billion plus 0.45% of such assets over $1.5 billion up to $2 billion plus 0.40% of such "
+            "assets over $2 billion",
+            'part 2, "0.55% of such assets over $500 million up to assets over $1 billion up to $1.5 billion", names 3 '
+            "amounts ($500 million, $1 billion, $1.5 billion) for one rate, where a band has at most two",
+            52,
+        ),
+        ("", "the limit cell is empty", 0),
+        ("0.80% " * 400, "the limit cell holds 2,400 characters, more than any limit wording (2,000)", 0),
+        ("0.55% in excess of $ plus", '"$" with no amount after it', 19),
+        ("0.80", '"0.80" is a number with neither "%" nor "$"', 0),
+        ("12.5%", "the rate 12.50% is outside (0%, 10%)", 0),
+        ("0%", "the rate 0.00% is outside (0%, 10%)", 0),
+        ("fifty basis points (0.60%)", '"fifty basis points" is 0.50% but "0.60%" beside it is 0.60%', 0),
+        ("of such assets", "it states no rate", 0),
+        (
+            "0.65% of the first $500 million plus 0.55% of such assets over $600 million",
+            "the tiers it states do not fit together: tier 2 starts at 600,000,000 but tier 1 ends at 500,000,000",
+            0,
+        ),
+        (
+            "0.65% of the first $500 million",
+            "the tiers it states do not fit together: the last tier ends at 500,000,000; it must be open-ended",
+            0,
+        ),
+        (
+            "0.65% of the first $500 million 0.55% of such assets over $500 million",
+            '"0.65% of the first $500 million 0.55% of such assets over $500 million" has 2 rates for one band',
+            0,
+        ),
+        ("0.65% plus 0.55% over $1 billion", 'part 1, "0.65%", gives a rate with no band', 0),
+        (
+            "0.60% on excess plus 0.55% over $1 billion",
+            'part 1, "0.60% on excess", follows no closed band, so its lower bound is unknown',
+            0,
+        ),
+        (
+            "0.65% up to $1 billion plus 0.60% roughly above $1 billion",
+            'part 2, "0.60% roughly above $1 billion", has a band ("roughly above $") xlcap does not read',
+            28,
+        ),
+        (
+            # limit_wordings.md 5: Legg Mason Value Equity, a one-way switch
+            "0.70% of the first $350 million of such assets. On the date that such assets reach $350 million and each "
+            "subsequent day thereafter, whether or not such assets are above or below $350 million, the fee schedule shall "
+            "be: 0.65% of the first $200 million of such assets plus 0.63% of such assets over $200 million.",
+            "the rates change once assets reach a level and then stay changed (a one-way switch); a tier table cannot hold that",
+            48,
+        ),
+        (
+            # limit_wordings.md 7: per-class rates
+            "would exceed an annual rate of 0.95% for Institutional Class and 1.20% for Financial Intermediary Class.",
+            "it names share classes; each class group needs its own Schedule A row",
+            55,
+        ),
+    ],
+)
+def test_refused_with_the_reason(text: str, reason: str, offset: int) -> None:
+    with pytest.raises(UnreadableLimit) as info:
+        read_limit(text)
+    assert (info.value.reason, info.value.offset) == (reason, offset)
+
+
+# hypothesis: tier tables written out in several wordings read back to the same tiers.
+
+ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+ONES += ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def words(n: int) -> str:
+    """0 < n < 1000 in words, as contracts spell basis points: 160 -> 'one hundred sixty'."""
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        parts.append(TENS[rest // 10] + (f"-{ONES[rest % 10]}" if rest % 10 else ""))
+    elif rest:
+        parts.append(ONES[rest])
+    return " ".join(parts)
+
+
+def percent(rate: Decimal) -> str:
+    return f"{rate * 100:.3f}".rstrip("0").rstrip(".") + "%" if (rate * 100_000) % 10 else f"{rate * 100:.2f}%"
+
+
+def rate_text(rate: Decimal, style: int) -> str:
+    bp = rate * 10_000
+    if style == 1:
+        return f"{bp.normalize():f} basis points"
+    if style == 2 and bp == int(bp):
+        return f"{words(int(bp))} basis points ({percent(rate)})"
+    return percent(rate)
+
+
+def money(amount: int, style: int) -> str:
+    if style == 1 or amount % (5 * M):
+        return f"${amount:,}"
+    if amount % (100 * M) == 0 and amount >= B:
+        billions = f"{Decimal(amount) / B:f}"  # exact: 1.5, 50
+        return f"${billions}B" if style == 2 else f"${billions} billion"
+    return f"${amount // M}M" if style == 2 else f"${amount // M} million"
+
+
+def wording(tiers: tuple[Tier, ...], family: int, rates: int, amounts: int) -> str:
+    r = [rate_text(t.rate, rates) for t in tiers]
+    a = [money(t.lower, amounts) for t in tiers]
+    n = len(tiers) - 1
+    if family == 0:  # Met: "of the first ... plus ... over ... up to ... plus ... over"
+        middle = [f" plus {r[i]} of such assets over {a[i]} up to {a[i + 1]}" for i in range(1, n)]
+        return f"{r[0]} of the first {a[1]} of such assets{''.join(middle)} plus {r[n]} of such assets over {a[n]}"
+    if family == 1:  # advisory: "up to ...; from ... to ...; and ... in excess of"
+        middle = [f"; {r[i]} from {a[i]} to {a[i + 1]}" for i in range(1, n)]
+        return f"{r[0]} up to {a[1]}{''.join(middle)}; and {r[n]} in excess of {a[n]}"
+    if family == 2:  # first / next / on excess
+        middle = [f", {r[i]} of the next {money(tiers[i + 1].lower - tiers[i].lower, amounts)}" for i in range(1, n)]
+        return f"{r[0]} of the first {a[1]}{''.join(middle)} and {r[n]} on excess"
+    middle = [f"; {r[i]} on assets over {a[i]} up to and including {a[i + 1]}" for i in range(1, n)]
+    return f"{r[0]} on assets up to {a[1]}{''.join(middle)}; {r[n]} on assets over {a[n]}"
+
+
+@st.composite
+def tier_tables(draw: st.DrawFn) -> tuple[Tier, ...]:
+    round_ = st.integers(min_value=1, max_value=10_000).map(lambda k: k * 5 * M)  # up to $50 billion
+    any_ = st.integers(min_value=1, max_value=50 * B)
+    floors = sorted(draw(st.sets(st.one_of(round_, any_), min_size=1, max_size=6)))
+    rates = draw(st.lists(st.integers(min_value=1, max_value=9_999), min_size=len(floors) + 1, max_size=len(floors) + 1))
+    bounds = [0, *floors]
+    uppers: list[int | None] = [*floors, None]
+    return tuple(Tier(lo, hi, Decimal(r) / 100_000) for lo, hi, r in zip(bounds, uppers, rates, strict=True))
+
+
+@given(tier_tables(), st.integers(0, 3), st.integers(0, 2), st.integers(0, 3))
+def test_tier_tables_read_back_from_every_wording(tiers: tuple[Tier, ...], family: int, rates: int, amounts: int) -> None:
+    text = wording(tiers, family, rates, amounts)
+    assert read_limit(text) == TieredLimit(tiers), text
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(0, 2))
+def test_flat_rates_read_back_from_every_form(bp: int, style: int) -> None:
+    rate = Decimal(bp) / 10_000
+    assert read_limit(rate_text(rate, style)) == FlatLimit(rate)
+
+
+PIECES = [
+    *("0.65%", "12%", "50 basis points", "fifty-five percent", "(", ")", "$", "$500 million", "$1B", "$1.5 billion"),
+    *("$2,000,000", "of", "the", "first", "next", "over", "up to", "from", "between", "and", "in excess of", "on excess"),
+    *("thereafter", "plus", ";", ",", ".", ":", "such assets", "None", "0.80", "$1,00", "class", "reach", "\u2019", "#"),
+]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=16))
+def test_any_text_is_read_or_refused_with_a_reason(pieces: list[str]) -> None:
+    try:
+        read_limit(" ".join(pieces))
+    except UnreadableLimit as exc:
+        assert exc.reason and 0 <= exc.offset <= len(" ".join(pieces))

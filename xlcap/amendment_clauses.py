@@ -1,0 +1,281 @@
+"""The prose of a filed amendment: number, date, parties, prior amendments, new portfolios, and the term clause.
+
+The term clause is read into grants, each a set of portfolios and an end date (or "permanent"):
+"with respect to the New Portfolio until April 30, 2009", "until April 30, 2008 with respect to
+the existing Portfolios ... (except X)", "The expense limitation for X is permanent". Named
+portfolios, groups ("existing", "New Portfolios", "each Portfolio") and exceptions are resolved
+against Schedule A by `assign_terms`; whatever does not resolve to exactly one term is a problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from xlcap.amendment_text import Paragraph
+from xlcap.errors import DocumentError
+from xlcap.names import NameIndex
+from xlcap.parse import CONTRACT_DATE, parse_contract_date
+
+PERMANENT = "permanent"
+Term = dt.date | str  # an end date, or PERMANENT
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\xa0": " "})
+_NUMBER = re.compile(r"\bamendment\s+no\.?\s*([0-9]+)", re.IGNORECASE)
+_DATED = re.compile(rf"\bdated\s+(?:as\s+of\s+)?({CONTRACT_DATE})", re.IGNORECASE)
+_NAMED_AGREEMENT = re.compile(r"\bamendment\s+no\.?\s*[0-9]+\s+to\s+(?:the\s+)?(.+?),?\s+dated\b", re.IGNORECASE)
+_PARTIES = re.compile(r'\bbetween\s+(.+?)\s+\((?:the\s+)?"(\w+)"\),?\s+and\s+(.+?)\s+\((?:the\s+)?"(\w+)"\)', re.IGNORECASE)
+_AGREEMENT = re.compile(r'\bamend\s+(?:the\s+)?(.+?)\s+\((?:the\s+)?"Agreement"\)', re.IGNORECASE)
+_PRIOR = re.compile(r"\bas\s+amended\s+(?:on\s+)?", re.IGNORECASE)
+_NEW_DEFINED = re.compile(
+    r'\s*\(\s*(?:each\s+a\s+|together,?\s+|collectively,?\s+)?(?:the\s+)?"New\s+Portfolios?"\s*\)', re.IGNORECASE
+)
+_ADDED = re.compile(rf"\badd\s+(?:the\s+)?(.+?){_NEW_DEFINED.pattern}", re.IGNORECASE)
+_TERM_HEADING = re.compile(r"\bterm\s+and\s+termination\b|\bterm\s+of\s+(?:the\s+)?agreement\b", re.IGNORECASE)
+_UNTIL = re.compile(rf"\buntil\s+({CONTRACT_DATE})", re.IGNORECASE)
+_RESPECT = re.compile(r"\bwith\s+respect\s+to\s+(.+?)(?=\s+until\b|\s+and\s+(?:will|shall)\b|;|\.?$)", re.IGNORECASE)
+_PERMANENT = re.compile(
+    r"\b(?:expense\s+limitations?|agreement)\s+(?:for|with\s+respect\s+to)\s+(.+?)\s+(?:is|are|shall\s+be)\s+permanent\b",
+    re.IGNORECASE,
+)
+_EXCEPT = re.compile(r",?\s*\(?\b(?:except|excluding|other\s+than)\s+(?:for\s+)?([^)]+)\)?", re.IGNORECASE)
+_NAME_LIST = re.compile(r"(?:(?<=Portfolio)|(?<=Series)|(?<=Fund))\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_ABBREVIATION = re.compile(r"(?:(?<!Schedule )\b[A-Z]|\bNo|\bNos|\bInc|\bCo|\bCorp|\bLtd|\bSt|\bU\.S|\bi\.e|\be\.g)$")
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the preamble and sections 1-2 say: which amendment, between whom, what it adds."""
+
+    number: int
+    date: dt.date
+    title: str
+    manager: str | None
+    trust: str | None
+    agreement: str | None
+    prior_amendment_dates: tuple[dt.date, ...]
+    new_portfolios: tuple[str, ...]
+    problems: tuple[tuple[int, str], ...]  # (line, message): facts the writer needs but the text does not state
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One term stated for a subject: 'the existing Portfolios (except X)' until a date, or permanent."""
+
+    subject: str
+    term: Term
+    group: str | None = None  # "existing", "new" or "all"; None when portfolios are named
+    names: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermClause:
+    text: str
+    line: int
+    grants: tuple[Grant, ...]
+    problems: tuple[str, ...] = ()
+
+
+def normalise(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+    """Curly quotes and non-breaking spaces as plain ones, so one set of patterns reads text and HTML filings."""
+    return tuple(Paragraph(p.text.translate(_QUOTES), p.line) for p in paragraphs)
+
+
+def read_header(paragraphs: tuple[Paragraph, ...], source: str) -> Header:
+    """The amendment's number and date (DocumentError without them), parties, prior dates and new portfolios."""
+    numbered = next(((p, m) for p in paragraphs if (m := _NUMBER.search(p.text))), None)
+    if numbered is None:
+        raise DocumentError(f'{source}: no amendment number found (no "Amendment No. N" in the text).')
+    preamble = next((p for p in paragraphs if _DATED.search(p.text)), None)
+    if preamble is None:
+        raise DocumentError(f'{source}: no amendment date found (no "dated as of <Month D, YYYY>" in the text).')
+    dated = _DATED.search(preamble.text)
+    assert dated is not None
+    try:
+        date = parse_contract_date(dated.group(1))
+    except ValueError as exc:
+        raise DocumentError(f"{source}: line {preamble.line}: the amendment date {exc}.") from None
+    number = int(numbered[1].group(1))
+    named = _NAMED_AGREEMENT.search(preamble.text)
+    between = _PARTIES.search(preamble.text)
+    parties = {} if between is None else {between[2].lower(): between[1], between[4].lower(): between[3]}
+    problems: list[tuple[int, str]] = []
+    manager = parties.get("manager") or parties.get("adviser") or parties.get("advisor")
+    trust = parties.get("trust") or parties.get("fund")
+    for role, value in (("Manager", manager), ("Trust", trust)):
+        if value is None:
+            problems.append((preamble.line, f'the preamble names no {role} (looked for "<name> (the "{role}")").'))
+    agreement = next((m.group(1) for p in paragraphs if (m := _AGREEMENT.search(p.text))), None)
+    if agreement is None:
+        problems.append(
+            (preamble.line, 'the text does not name the agreement it amends (looked for "<name> (the "Agreement")").')
+        )
+    try:
+        prior, line = _prior_dates(paragraphs)
+    except _PriorDateError as exc:
+        prior, line = (), exc.line
+        problems.append((exc.line, f"a prior amendment date {exc}."))
+    if list(prior) != sorted(prior) or (prior and prior[-1] >= date):
+        problems.append((line, f"the prior amendment dates are not in order before {date.isoformat()}."))
+    return Header(
+        number=number,
+        date=date,
+        title=f"Amendment No. {number}" + (f" to {named.group(1)}" if named else ""),
+        manager=manager,
+        trust=trust,
+        agreement=agreement,
+        prior_amendment_dates=prior,
+        new_portfolios=next((split_names(m.group(1)) for p in paragraphs if (m := _ADDED.search(p.text))), ()),
+        problems=tuple(problems),
+    )
+
+
+class _PriorDateError(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _prior_dates(paragraphs: tuple[Paragraph, ...]) -> tuple[tuple[dt.date, ...], int]:
+    """The dates after "as amended on", and the line of their paragraph."""
+    for p in paragraphs:
+        for sentence in sentences(p.text):
+            if m := _PRIOR.search(sentence):
+                found = re.findall(CONTRACT_DATE, sentence[m.end() :], re.IGNORECASE)
+                try:
+                    return tuple(parse_contract_date(d) for d in found), p.line
+                except ValueError as exc:
+                    raise _PriorDateError(str(exc), p.line) from None
+    return (), 0
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """'the A Portfolio, the B Portfolio and the C Portfolio' -> ('A Portfolio', 'B Portfolio', 'C Portfolio')."""
+    names = (re.sub(r"^(?:the\s+)", "", n.strip(), flags=re.IGNORECASE) for n in _NAME_LIST.split(text))
+    return tuple(n for n in names if n)
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose at sentence ends, but not after "No.", "T." (T. Rowe Price) or "Inc."."""
+    out, start = [], 0
+    for m in re.finditer(r'\.(["\)]?)\s+(?=["(]?[A-Z])', text):
+        if _ABBREVIATION.search(text, max(start, m.start() - 20), m.start()):  # the word before the period only
+            continue
+        out.append(text[start : m.start() + 1 + len(m.group(1))].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def read_term_clause(paragraphs: tuple[Paragraph, ...]) -> TermClause | None:
+    """The run of sentences that state end dates or permanence, from the "Term and Termination" section on."""
+    start = next((i for i, p in enumerate(paragraphs) if _TERM_HEADING.search(p.text)), 0)
+    for p in paragraphs[start:]:
+        run: list[str] = []
+        for sentence in sentences(p.text):
+            if _UNTIL.search(sentence) or _PERMANENT.search(sentence):
+                run.append(sentence)
+            elif run:
+                break
+        if run:
+            grants: list[Grant] = []
+            problems: list[str] = []
+            for sentence in run:
+                _read_sentence(sentence, grants, problems)
+            # Whitespace collapsed: the clause is kept as prose, and the data file wraps it at spaces.
+            return TermClause(" ".join(" ".join(run).split()), p.line, tuple(grants), tuple(problems))
+    return None
+
+
+def _read_sentence(sentence: str, grants: list[Grant], problems: list[str]) -> None:
+    permanent = _PERMANENT.search(sentence)
+    if permanent:
+        grants.append(_grant(permanent.group(1), PERMANENT))
+        sentence = sentence[: permanent.start()] + sentence[permanent.end() :]
+    events = sorted(
+        [(m.start(), "until", m.group(1)) for m in _UNTIL.finditer(sentence)]
+        + [(m.start(), "subject", m.group(1)) for m in _RESPECT.finditer(sentence)]
+    )
+    if permanent and not events:
+        return
+    kinds = [kind for _, kind, _ in events]
+    pairs = [events[i : i + 2] for i in range(0, len(events), 2)]
+    if len(events) % 2 or any(a[1] == b[1] for a, b in pairs):
+        problems.append(f'cannot tell which end date goes with which portfolios in "{sentence}" ({", ".join(kinds)}).')
+        return
+    for a, b in pairs:
+        subject, until = (a, b) if a[1] == "subject" else (b, a)
+        try:
+            grants.append(_grant(subject[2], parse_contract_date(until[2])))
+        except ValueError as exc:
+            problems.append(f"the end date for {subject[2]} {exc}.")
+
+
+def _grant(subject: str, term: Term) -> Grant:
+    text = subject.strip()
+    exceptions: tuple[str, ...] = ()
+    if m := _EXCEPT.search(text):
+        exceptions = split_names(m.group(1))
+        text = (text[: m.start()] + text[m.end() :]).strip()
+    if m := _NEW_DEFINED.search(text):  # "the A Portfolio and the B Portfolio (together, the "New Portfolios")"
+        return Grant(subject, term, None, split_names(text[: m.start()]), exceptions)
+    if re.search(r"\bexisting\s+Portfolios\b", text, re.IGNORECASE):
+        return Grant(subject, term, "existing", (), exceptions)
+    if re.fullmatch(r"(?:the\s+)?New\s+Portfolios?", text, re.IGNORECASE):
+        return Grant(subject, term, "new", (), exceptions)
+    if re.fullmatch(r"(?:each|all|the)\s+(?:of\s+the\s+)?Portfolios?", text, re.IGNORECASE):
+        return Grant(subject, term, "all", (), exceptions)
+    return Grant(subject, term, None, split_names(text), exceptions)
+
+
+def assign_terms(
+    clause: TermClause, portfolios: tuple[str, ...], new: tuple[str, ...]
+) -> tuple[dict[str, Term], list[tuple[str | None, str]]]:
+    """Each Schedule A portfolio's term, and (portfolio, message) problems: unknown names, conflicts, no term."""
+    index = NameIndex(dict.fromkeys(portfolios), {})
+    problems: list[tuple[str | None, str]] = [(None, message) for message in clause.problems]
+    named: dict[str, set[Term]] = {}
+    grouped: dict[str, set[Term]] = {}
+
+    def resolve(names: tuple[str, ...]) -> list[str]:
+        found = []
+        for typed in names:
+            name = index.resolve(typed)
+            if name is None:
+                problems.append((typed, f'the term clause names "{typed}", which is not in Schedule A.'))
+            else:
+                found.append(name)
+        return found
+
+    new_names = set(resolve(new))
+    for grant in clause.grants:
+        excluded = set(resolve(grant.exceptions))
+        if grant.group is None:
+            members = resolve(grant.names)
+        elif grant.group == "new":
+            members = sorted(new_names)
+            if not new:
+                problems.append((None, f'the term clause speaks of "{grant.subject}", but the amendment adds no New Portfolio.'))
+        else:
+            members = [n for n in portfolios if grant.group == "all" or n not in new_names]
+        target = named if grant.group is None else grouped
+        for name in members:
+            if name not in excluded:
+                target.setdefault(name, set()).add(grant.term)
+    terms: dict[str, Term] = {}
+    for name in portfolios:
+        stated = named.get(name, set()) | grouped.get(name, set())
+        if len(stated) == 1:
+            terms[name] = stated.pop()
+        elif stated:
+            listed = " and ".join(sorted(_describe(t) for t in stated))
+            problems.append((name, f"the term clause gives it more than one term ({listed})."))
+        else:
+            problems.append((name, "the term clause gives it no end date and does not make it permanent."))
+    return terms, problems
+
+
+def _describe(term: Term) -> str:
+    return term if isinstance(term, str) else f"until {term.isoformat()}"

@@ -1,0 +1,194 @@
+"""`xlcap import`: a filed amendment read into Schedule A rows, with every problem it has, ready for review.
+
+A row whose limit or term the text does not state plainly is a Problem (line, portfolio, why),
+never a guess; a recorded interpretation (`xlcap.interpretations`) may resolve it, and stays
+beside the row as the reading applied and its authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from xlcap.amendment_clauses import PERMANENT, Header, Term, assign_terms, normalise, read_header, read_term_clause
+from xlcap.amendment_text import FiledDocument, RawRow, read_filed, segment
+from xlcap.errors import InvalidInputError
+from xlcap.interpretations import RecordedInterpretation, read_interpretations
+from xlcap.limit_text import UnreadableLimit, read_limit
+from xlcap.limits import Limit, limit_data
+from xlcap.names import NameIndex, name_key
+from xlcap.schedule import Interpretation
+
+ProblemKind = Literal["limit", "term", "document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the filed text xlcap will not read without a person deciding; `line` is 1-based in the file."""
+
+    line: int | None
+    portfolio: str | None
+    message: str
+    kind: ProblemKind = "document"  # limit and term problems of a row can be resolved by an interpretation
+    resolved_by: Interpretation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        message = self.message
+        if self.resolved_by is not None:
+            message += f' Resolved by the recorded interpretation ({self.resolved_by.authority}): "{self.resolved_by.reading}".'
+        return {"line": self.line, "portfolio": self.portfolio, "message": message}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRow:
+    """One Schedule A row as read: the filed text, where it stands, and its limit and term (None when not read)."""
+
+    portfolio: str
+    limit_text: str
+    source_lines: tuple[int, int]
+    limit: Limit | None
+    term: Term | None
+    new_portfolio: bool = False
+    interpretation: Interpretation | None = None
+
+    @property
+    def permanent(self) -> bool:
+        return self.term == PERMANENT
+
+    @property
+    def term_end(self) -> dt.date | None:
+        return self.term if isinstance(self.term, dt.date) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of `portfolios` in `xlcap import --json`: rates as fractions, amounts in dollars."""
+        return {
+            "name": self.portfolio,
+            "limit": None if self.limit is None else limit_data(self.limit, float),
+            "term_end": None if self.term_end is None else self.term_end.isoformat(),
+            "permanent": self.permanent,
+            "limit_text": self.limit_text,
+        }
+
+
+@dataclass(frozen=True)
+class ImportedAmendment:
+    """What a filed amendment says, as read; `unresolved` is what stands between it and a data file."""
+
+    document: FiledDocument
+    header: Header
+    term_clause: str
+    rows: tuple[ImportedRow, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def number(self) -> int:
+        return self.header.number
+
+    @property
+    def date(self) -> dt.date:
+        return self.header.date
+
+    @property
+    def unresolved(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.resolved_by is None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `xlcap import --json`."""
+        return {
+            "amendment": self.number,
+            "date": self.date.isoformat(),
+            "portfolios": [row.to_dict() for row in self.rows],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def import_amendment(path: Path, interpretations: Path | None = None) -> ImportedAmendment:
+    """Read a filed amendment (text or HTML). DocumentError when the file cannot be an amendment at all;
+    otherwise every row, and a Problem for each thing the text does not state plainly."""
+    document = read_filed(path)
+    segments = segment(document)
+    paragraphs = normalise(segments.paragraphs)
+    header = read_header(paragraphs, str(path))
+    problems = [Problem(line, None, message) for line, message in header.problems]
+    rows = _read_rows(segments.rows, problems)
+    names = tuple(dict.fromkeys(row.portfolio for row in rows if row.portfolio))
+    index = NameIndex(names, {})
+    new: list[str] = []
+    for typed in header.new_portfolios:
+        if (name := index.resolve(typed)) is None:
+            problems.append(Problem(None, typed, "the amendment adds this New Portfolio, but Schedule A does not list it."))
+        else:
+            new.append(name)
+    clause = read_term_clause(paragraphs)
+    terms: dict[str, Term] = {}
+    if clause is None:
+        problems.append(
+            Problem(
+                None,
+                None,
+                'no term clause found: no sentence gives an end date ("until <date>") or makes a limitation permanent.',
+            )
+        )
+    else:
+        terms, found = assign_terms(clause, names, tuple(new))
+        problems.extend(Problem(clause.line, name, message, "term" if name in names else "document") for name, message in found)
+    rows = [replace(row, term=terms.get(row.portfolio), new_portfolio=row.portfolio in new) for row in rows]
+    imported = ImportedAmendment(document, header, clause.text if clause else "", tuple(rows), tuple(problems))
+    if interpretations is None:
+        return imported
+    return _interpret(imported, read_interpretations(interpretations), index)
+
+
+def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem]) -> list[ImportedRow]:
+    rows: list[ImportedRow] = []
+    seen: dict[str, str] = {}
+    for raw in raw_rows:
+        name = raw.name.text
+        limit: Limit | None = None
+        if raw.layout:
+            problems.append(Problem(raw.lines[0], name or None, f"row not read: {raw.layout}.", "limit"))
+        else:
+            try:
+                limit = read_limit(raw.limit.text)
+            except UnreadableLimit as exc:
+                line = raw.limit.line_at(exc.offset) if raw.limit.marks else raw.lines[0]
+                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", "limit"))
+        if name and name_key(name) in seen:
+            problems.append(Problem(raw.lines[0], name, f"listed twice in Schedule A (first as {seen[name_key(name)]!r})."))
+            continue
+        seen[name_key(name)] = name
+        rows.append(ImportedRow(name, raw.limit.text, raw.lines, limit, None))
+    return rows
+
+
+def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretation, ...], index: NameIndex) -> ImportedAmendment:
+    """Apply each recorded interpretation to the problems of its row; refuse ones that resolve nothing."""
+    rows = list(imported.rows)
+    at = {row.portfolio: i for i, row in enumerate(rows) if row.portfolio}
+    problems = list(imported.problems)
+    for entry in recorded:
+        name = index.resolve(entry.portfolio)
+        if name is None:
+            raise InvalidInputError(f"{entry.where}: {entry.portfolio!r} is not in Schedule A of {imported.document.path}.")
+        mine = [i for i, p in enumerate(problems) if p.portfolio == name and p.kind != "document" and p.resolved_by is None]
+        row = rows[at[name]]
+        for i in mine:
+            if problems[i].kind == "limit":
+                try:
+                    row = replace(row, limit=read_limit(entry.interpretation.reading))
+                except UnreadableLimit as exc:
+                    raise InvalidInputError(f"{entry.where}: the reading for {name!r} is not read: {exc.reason}.") from None
+            elif entry.term is not None:
+                row = replace(row, term=entry.term)
+            else:
+                continue
+            problems[i] = replace(problems[i], resolved_by=entry.interpretation)
+        if row is rows[at[name]]:
+            raise InvalidInputError(
+                f"{entry.where}: {name!r} has no problem this entry resolves; an interpretation never replaces text that reads "
+                "as filed. Remove the entry."
+            )
+        rows[at[name]] = replace(row, interpretation=entry.interpretation)
+    return replace(imported, rows=tuple(rows), problems=tuple(problems))
