@@ -20,6 +20,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from results import print_results  # benchmarks/, on the path when a script here runs
+
 from xlcap.amendment_diff import compare
 from xlcap.amendment_import import import_amendment
 from xlcap.datafiles import DATA_DIR, load_history
@@ -82,10 +84,7 @@ def main() -> int:
             "< 0.5 s",
         ),
     ]
-    print(f"{'measure':<28} {'xlcap':>10}  {'baseline':<28} {'ratio':>7}  target    ok")
-    for name, value, base, ratio, ok, target in results:
-        print(f"{name:<28} {value:>10}  {base:<28} {ratio:>6.1f}x  {target:<8}  {'yes' if ok else 'NO'}")
-    return 0 if all(r[4] for r in results) else 1
+    return print_results(results)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from results import print_results  # benchmarks/, on the path when a script here runs
 from xlsxwriter.worksheet import Worksheet
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
+
 
 WRITES = ("write_string", "write_number", "write_formula", "write_datetime", "write_blank")
 
@@ -195,11 +197,9 @@ def main() -> int:
             ("bundled sample, xlcap report", f"{t_sample:.2f} s", baseline, t_sample / t_python, t_sample < 3, "< 3 s")
         )
 
-    print(f"{'measure':<48} {'xlcap':>9}  {'baseline':<26} {'ratio':>7}  target     ok")
-    for name, value, baseline, ratio, ok, target in results:
-        print(f"{name:<48} {value:>9}  {baseline:<26} {ratio:>6.2f}x  {target:<9}  {'yes' if ok else 'NO'}")
+    status = print_results(results)
     print(json.dumps({r[0]: r[3] for r in results}))
-    return 0 if all(r[4] for r in results) else 1
+    return status
 
 
 if __name__ == "__main__":

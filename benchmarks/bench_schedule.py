@@ -20,6 +20,7 @@ import timeit
 from collections.abc import Callable
 
 import numpy as np
+from results import print_results  # benchmarks/, on the path when a script here runs
 
 import xlcap
 from xlcap.lookup import CapResult
@@ -116,10 +117,7 @@ def main() -> int:
     base = f"python -c pass {c_base * 1e3:.0f} ms"
     results.append(("xlcap cap (new process)", f"{c_ours * 1e3:.0f} ms", base, c_ours / c_base, c_ours < 0.5, "< 0.5 s"))
 
-    print(f"{'measure':<28} {'xlcap':>10}  {'baseline':<28} {'ratio':>7}  target    ok")
-    for name, ours, base, r, ok, target in results:
-        print(f"{name:<28} {ours:>10}  {base:<28} {r:>6.2f}x  {target:<8}  {'yes' if ok else 'NO'}")
-    return 0 if all(r[4] for r in results) else 1
+    return print_results(results)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
+from results import print_results  # benchmarks/, on the path when a script here runs
+
 import udfs
 import xlcap
 
@@ -72,10 +74,7 @@ def main() -> int:
             (f"EXPCAP {n:,} rows, {label}", f"{t * 1e3:.1f} ms", f"lookup_many {base * 1e3:.1f} ms", ratio, ratio <= 2, "<= 2x")
         )
 
-    print(f"{'measure':<40} {'udfs':>10}  {'baseline':<24} {'ratio':>7}  target    ok")
-    for name, ours, baseline, r, ok, target in results:
-        print(f"{name:<40} {ours:>10}  {baseline:<24} {r:>6.2f}x  {target:<8}  {'yes' if ok else 'NO'}")
-    return 0 if all(r[4] for r in results) else 1
+    return print_results(results)
 
 
 if __name__ == "__main__":
