@@ -205,3 +205,45 @@ def test_same_inputs_give_the_same_file(tmp_path: Path) -> None:
     a = build(tmp_path / "a.xlsx", "2008-02")
     b = build(tmp_path / "b.xlsx", "2008-02")
     assert a.read_bytes() == b.read_bytes()
+
+
+@needs_libreoffice
+def test_a_year_spanning_two_amendments_uses_each_in_its_months(data_dir: Path, tmp_path: Path) -> None:
+    """A made-up Amendment No. 13 (February 1, 2008) raises Lazard to 0.85%: January stays on No. 12."""
+    import hashlib
+
+    from xlcap.datafiles import load_history
+
+    text = "AMENDMENT NO. 13 (a test document, not a filing)\nLazard Mid-Cap Portfolio 0.85%\n"
+    (data_dir / "amendment-013.txt").write_text(text, encoding="utf-8")
+    (data_dir / "amendment-013.toml").write_text(
+        f"""amendment = 13
+date = 2008-02-01
+title = "Amendment No. 13 (test)"
+manager = "Met Investors Advisory LLC"
+trust = "Met Investors Series Trust"
+agreement = "test"
+source_file = "amendment-013.txt"
+source_sha256 = "{hashlib.sha256(text.encode()).hexdigest()}"
+term_clause = "test"
+
+[[portfolio]]
+name = "Lazard Mid-Cap Portfolio"
+limit_text = "0.85%"
+source_lines = [2, 2]
+limit = {{ kind = "flat", rate = "0.85%" }}
+term_end = 2009-04-30
+""",
+        encoding="utf-8",
+    )
+    path = build(tmp_path / "two.xlsx", "2008-02", portfolios={"Lazard Mid-Cap Portfolio"}, history=load_history(data_dir))
+    (again,) = convert([path], tmp_path / "lo")
+    ytd = openpyxl.load_workbook(again, data_only=True)["Year to date"]
+    jan, feb = (dict(zip([c.value for c in ytd[4]], [c.value for c in row], strict=True)) for row in (ytd[5], ytd[6]))
+    assert (jan["Amendment"], jan["Limit"], jan["Limit $ (month)"]) == (12, 0.008, 169_398.91)  # 2,000,000 x 31/366
+    # February under No. 13: 0.85% x 250,000,000 x 29 / 366 = 61,625,000 / 366 = 168,374.317 -> 168,374.32
+    assert (feb["Amendment"], feb["Limit"], feb["Limit $ (month)"]) == (13, 0.0085, 168_374.32)
+    # YTD: limit 169,398.91 + 168,374.32 = 337,773.23; covered 330,000.00: nothing owed, January's waiver reversed
+    assert (feb["YTD limit $"], feb["Waiver YTD"], feb["Waiver (month)"]) == (337_773.23, 0, -10_601.09)
+    notes = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Notes"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert notes["Schedule version"] == "Amendment No. 12, dated 2007-11-01; Amendment No. 13, dated 2008-02-01"

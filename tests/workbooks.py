@@ -22,8 +22,8 @@ TRUST = "Met Investors Series Trust"
 
 
 def build(out: Path, month: str, method: str = "fytd", actuals: Path = HAND, manager: str | None = None,
-          portfolios: set[str] | None = None) -> Path:  # fmt: skip
-    history = xlcap.default_history()
+          portfolios: set[str] | None = None, history: xlcap.History | None = None) -> Path:  # fmt: skip
+    history = history or xlcap.default_history()
     period = pd.Period(month, "M")
     report = compute(read_actuals(actuals, history, period), period, history, method)  # type: ignore[arg-type]
     if portfolios is not None:
