@@ -128,6 +128,12 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
     if not data_dir.is_dir():
         raise InvalidInputError(f"Parameter 'data-dir' received {args.data_dir!r}, which is not a directory.")
+    if args.write and not args.data_dir and {"site-packages", "dist-packages"} & set(data_dir.parts):
+        # An installed copy's data would vanish with the next upgrade, unreviewed: write into a checkout.
+        raise InvalidInputError(
+            f"--write would add the amendment to the installed package ({data_dir}). "
+            "Valid: --data-dir pointing at the xlcap/data folder of a checkout, where the change can be reviewed."
+        )
     history = history_in(data_dir)
     imported = import_amendment(Path(args.file), Path(args.interpretations) if args.interpretations else None)
     shown = json.dumps(imported.to_dict(), indent=2) if args.json else render_import(imported, compare(imported, history))
