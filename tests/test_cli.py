@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +220,17 @@ def test_module_entry_point_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["annual_amount"] == 1250000.0  # 1.25% x 100M
+
+
+def test_import_write_refuses_an_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    installed = tmp_path / "lib" / "site-packages" / "xlcap" / "data"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr("xlcap.cli.DATA_DIR", installed)
+    code, out, err = run(capsys, "import", "xlcap/data/amendment-012.txt", "--write")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"--write would add the amendment to the installed package ({installed}). Valid: --data-dir pointing at the "
+        "xlcap/data folder of a checkout, where the change can be reviewed.\n"
+    )
+    assert list(installed.iterdir()) == []
