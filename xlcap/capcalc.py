@@ -25,7 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from xlcap.actuals import Actuals, month_end
-from xlcap.limits import TieredLimit, days_in_year
+from xlcap.limits import days_in_year
 from xlcap.money import excel_round
 from xlcap.schedule import Amendment, History, ScheduleRow
 
@@ -38,8 +38,7 @@ METHODS: dict[str, str] = {
 }
 NEAR_LIMIT = 0.0005  # 5 basis points a year
 OPEN_TIER = 1e15  # the "To" of an open-ended tier: above any asset figure
-IN_FORCE, NO_LIMIT_TEXT, NOT_IN_FORCE = "", "None", "Not in force"
-STATUSES = ("Within limit", "Near limit", "Capped", "No limit", "Not in force")
+NO_LIMIT_TEXT, NOT_IN_FORCE = "None", "Not in force"
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,9 @@ def schedule_key(amendment: int | None, portfolio: str) -> str:
 
 
 def _tiers(amendment: Amendment, row: ScheduleRow) -> list[Tier]:
+    """The row's tiers for the workbook's tier table: a flat limit is one open tier, "None" has none."""
     key = schedule_key(amendment.number, row.portfolio)
-    if isinstance(row.limit, TieredLimit) or row.tiers:
-        return [Tier(key, amendment.number, row.portfolio, lo, OPEN_TIER if hi is None else hi, r) for lo, hi, r in row.tiers]
-    return []
+    return [Tier(key, amendment.number, row.portfolio, lo, OPEN_TIER if hi is None else hi, r) for lo, hi, r in row.tiers]
 
 
 def annual_limit(tiers: list[Tier], assets: float) -> float:
