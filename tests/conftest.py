@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,3 +24,29 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     yield target
+
+
+LAZARD_AT_85 = """[[portfolio]]
+name = "Lazard Mid-Cap Portfolio"
+limit_text = "0.85%"
+source_lines = [2, 2]
+limit = { kind = "flat", rate = "0.85%" }
+term_end = 2009-04-30
+"""
+
+
+def add_test_amendment(data_dir: Path, number: int, date: str, text: str, portfolios: str) -> None:
+    """A made-up amendment (not a filing) in a private data folder: its text file, hash-pinned, and its rows as TOML."""
+    (data_dir / f"amendment-{number:03d}.txt").write_text(text, encoding="utf-8")
+    header = f"""amendment = {number}
+date = {date}
+title = "Amendment No. {number} (test)"
+manager = "Met Investors Advisory LLC"
+trust = "Met Investors Series Trust"
+agreement = "test"
+source_file = "amendment-{number:03d}.txt"
+source_sha256 = "{hashlib.sha256(text.encode()).hexdigest()}"
+term_clause = "test"
+
+"""
+    (data_dir / f"amendment-{number:03d}.toml").write_text(header + portfolios, encoding="utf-8")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 
 import pytest
 
 import xlcap
+from tests.conftest import LAZARD_AT_85, add_test_amendment
 from xlcap.datafiles import load_history
 
 
@@ -95,36 +95,15 @@ Schedule A: Lazard Mid-Cap Portfolio 0.85%; Batterymarch Growth and Income Portf
 
 def _add_amendment_13(data_dir: Path) -> xlcap.History:
     """A second, made-up amendment that drops every portfolio but two and changes Lazard's rate."""
-    (data_dir / "amendment-013.txt").write_text(AMENDMENT_13_TEXT, encoding="utf-8")
-    digest = hashlib.sha256(AMENDMENT_13_TEXT.encode()).hexdigest()
-    (data_dir / "amendment-013.toml").write_text(
-        f"""
-amendment = 13
-date = 2008-04-28
-title = "Amendment No. 13 (test)"
-manager = "Met Investors Advisory LLC"
-trust = "Met Investors Series Trust"
-agreement = "test"
-source_file = "amendment-013.txt"
-source_sha256 = "{digest}"
-term_clause = "test"
-
-[[portfolio]]
-name = "Lazard Mid-Cap Portfolio"
-limit_text = "0.85%"
-source_lines = [2, 2]
-limit = {{ kind = "flat", rate = "0.85%" }}
-term_end = 2009-04-30
-
+    batterymarch = """
 [[portfolio]]
 name = "Batterymarch Growth and Income Portfolio"
 limit_text = "0.65%"
 source_lines = [2, 2]
-limit = {{ kind = "flat", rate = "0.65%" }}
+limit = { kind = "flat", rate = "0.65%" }
 permanent = true
-""",
-        encoding="utf-8",
-    )
+"""
+    add_test_amendment(data_dir, 13, "2008-04-28", AMENDMENT_13_TEXT, LAZARD_AT_85 + batterymarch)
     return load_history(data_dir)
 
 

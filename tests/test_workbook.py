@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import LAZARD_AT_85, add_test_amendment
 from tests.libreoffice import SOFFICE, convert
 from tests.workbooks import SAMPLE, build
 
@@ -210,32 +211,10 @@ def test_same_inputs_give_the_same_file(tmp_path: Path) -> None:
 @needs_libreoffice
 def test_a_year_spanning_two_amendments_uses_each_in_its_months(data_dir: Path, tmp_path: Path) -> None:
     """A made-up Amendment No. 13 (February 1, 2008) raises Lazard to 0.85%: January stays on No. 12."""
-    import hashlib
-
     from xlcap.datafiles import load_history
 
     text = "AMENDMENT NO. 13 (a test document, not a filing)\nLazard Mid-Cap Portfolio 0.85%\n"
-    (data_dir / "amendment-013.txt").write_text(text, encoding="utf-8")
-    (data_dir / "amendment-013.toml").write_text(
-        f"""amendment = 13
-date = 2008-02-01
-title = "Amendment No. 13 (test)"
-manager = "Met Investors Advisory LLC"
-trust = "Met Investors Series Trust"
-agreement = "test"
-source_file = "amendment-013.txt"
-source_sha256 = "{hashlib.sha256(text.encode()).hexdigest()}"
-term_clause = "test"
-
-[[portfolio]]
-name = "Lazard Mid-Cap Portfolio"
-limit_text = "0.85%"
-source_lines = [2, 2]
-limit = {{ kind = "flat", rate = "0.85%" }}
-term_end = 2009-04-30
-""",
-        encoding="utf-8",
-    )
+    add_test_amendment(data_dir, 13, "2008-02-01", text, LAZARD_AT_85)
     path = build(tmp_path / "two.xlsx", "2008-02", portfolios={"Lazard Mid-Cap Portfolio"}, history=load_history(data_dir))
     (again,) = convert([path], tmp_path / "lo")
     ytd = openpyxl.load_workbook(again, data_only=True)["Year to date"]
