@@ -23,7 +23,7 @@ from xlcap.excel_values import amount_column, broadcast, cell_amount, cell_date,
 from xlcap.limits import days_in_years
 from xlcap.lookup import lookup, resolve_row, schedule_in_force
 from xlcap.render import describe_limit
-from xlcap.vectorised import IN_EFFECT, lookup_arrays
+from xlcap.vectorised import IN_EFFECT, explain, lookup_arrays
 from xlcap.vectorised import NO_LIMIT as NO_LIMIT_STATUS
 
 NO_LIMIT = "NO LIMIT"
@@ -91,11 +91,9 @@ def _limit_cells(want: str, portfolio: object, assets: object, date: object, day
         else:
             key = (names[row] or "", dates[row].item())
             if key not in explained:
-                try:
-                    lookup(key[0], amounts[row], key[1])
-                    explained[key] = "#N/A"  # cannot happen: lookup_arrays and lookup agree (tested)
-                except XlcapError as exc:
-                    explained[key] = failure_cell(exc, officejs)
+                why = explain(key[0], amounts[row], key[1])
+                # None cannot happen: lookup_arrays and lookup agree (tested); #N/A is still the safe answer.
+                explained[key] = "#N/A" if why is None else failure_cell(why, officejs)
             cells[row] = explained[key]
     return cells.reshape(shape)
 
