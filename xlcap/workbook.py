@@ -18,7 +18,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xlcap.actuals import COLUMN_TITLES, EXPENSES
@@ -239,7 +239,7 @@ def _status_formats(sheets: _Sheets, ws: Worksheet, first: int, last: int, statu
     ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Capped"', "format": fmt["cf_capped"]})
     ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Near limit"', "format": fmt["cf_near"]})
     ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Not in force"', "format": fmt["cf_inactive"]})
-    n, lim = _cell(first, net, False).rstrip("0123456789"), _cell(first, limit, False).rstrip("0123456789")
+    n, lim = xl_col_to_name(net), xl_col_to_name(limit)
     # 1E-8 a year: a net ratio at its cap can exceed the rate by the cent rounding of the waiver, not more
     over = f"=AND(ISNUMBER(${lim}{first + 1}),ISNUMBER(${n}{first + 1}),${n}{first + 1}>${lim}{first + 1}+1E-8)"
     ws.conditional_format(first, net, last, net, {"type": "formula", "criteria": over, "format": fmt["cf_over"]})
