@@ -143,7 +143,7 @@ def test_data_dir_must_be_a_directory(capsys: pytest.CaptureFixture[str], tmp_pa
 
 def test_reference_text_view(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "import", REFERENCE)
-    assert (code, err) == (1, UNRESOLVED_ONE)
+    assert (code, err) == (2, UNRESOLVED_ONE)
     lines = out.splitlines()
     assert lines[0] == (
         f"Amendment No. 12 to Amended and Restated Expense Limitation Agreement, dated 2007-11-01, read from {REFERENCE}"
@@ -218,7 +218,7 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
 def test_json_of_an_unread_row(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "import", REFERENCE, "--json")
     data = json.loads(out)
-    assert (code, err) == (1, UNRESOLVED_ONE)
+    assert (code, err) == (2, UNRESOLVED_ONE)
     assert data["portfolios"][5] == {
         "name": "Batterymarch Growth and Income Portfolio",
         "limit": None,
@@ -238,7 +238,7 @@ def test_write_refuses_unresolved_problems(capsys: pytest.CaptureFixture[str], d
     before = listing(data_dir)
     garbled = str(DOCS / "amendment-014-garbled.txt")
     code, out, err = run(capsys, "import", garbled, "--write", "--data-dir", str(data_dir), "--json")
-    assert (code, listing(data_dir)) == (1, before)
+    assert (code, listing(data_dir)) == (2, before)
     assert err == (
         f"Not written: 16 problems in {garbled} without a recorded interpretation. Record one for each row with "
         "--interpretations FILE.\n"
@@ -249,7 +249,7 @@ def test_write_refuses_unresolved_problems(capsys: pytest.CaptureFixture[str], d
 def test_write_refuses_an_amendment_already_on_file(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     before = listing(data_dir)
     code, _, err = run(capsys, "import", REFERENCE, "--interpretations", INTERPRETATIONS, "--write", "--data-dir", str(data_dir))
-    assert (code, listing(data_dir)) == (1, before)
+    assert (code, listing(data_dir)) == (4, before)
     assert (
         err == "Not written: Amendment No. 12, dated 2007-11-01 is already on file; xlcap never replaces an amendment on file.\n"
     )
@@ -259,7 +259,7 @@ def test_write_never_overwrites_a_file(capsys: pytest.CaptureFixture[str], data_
     (data_dir / "amendment-013.txt").write_text("someone else's notes\n", encoding="utf-8")
     before = listing(data_dir)
     code, _, err = run(capsys, "import", WORDINGS, "--write", "--data-dir", str(data_dir))
-    assert (code, listing(data_dir)) == (1, before)
+    assert (code, listing(data_dir)) == (4, before)
     assert err == f"Not written: {data_dir / 'amendment-013.txt'} already exists; xlcap never overwrites a data file.\n"
 
 
@@ -319,7 +319,7 @@ def test_history_after_writing_an_amendment(capsys: pytest.CaptureFixture[str], 
     # Writing it again is refused, and changes nothing.
     before_files = listing(data_dir)
     code, _, err = run(capsys, "import", WORDINGS, "--write", "--data-dir", str(data_dir))
-    assert (code, listing(data_dir)) == (1, before_files)
+    assert (code, listing(data_dir)) == (4, before_files)
     assert err.startswith("Not written: Amendment No. 13, dated 2008-04-28 is already on file")
 
 

@@ -83,7 +83,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.Captu
     assert run(capsys, *args)[0] == 0
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     code, stdout, err = run(capsys, *args)
-    assert (code, stdout) == (1, "")
+    assert (code, stdout) == (4, "")
     assert err == (
         f"{out} already holds 2008-01's workbooks (expense-caps-2008-01-trust.xlsx, expense-caps-2008-01-lazard.xlsx, "
         "manifest.json); nothing was written. Use --force to replace them, or --out to write elsewhere.\n"

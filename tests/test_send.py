@@ -112,7 +112,7 @@ def test_a_refused_recipient_is_sent_next_run_without_duplicates(
     first = Handler(refuse={"cfo@lazard.example.com"})
     with smtp_server(first) as port:
         code, stdout, err = send(capsys, out, recipients, port)
-    assert code == 1
+    assert code == 5
     assert stdout.splitlines() == ["Sent: Lazard -> caps@lazard.example.com", "Sent: Janus -> ops@janus.example.com"]
     assert err == f"Refused by 127.0.0.1:{port}: Lazard -> cfo@lazard.example.com: 550 5.1.1 mailbox unavailable\n"
     second = Handler()
@@ -130,7 +130,7 @@ def test_a_server_failing_part_way_leaves_a_log_to_finish_from(
     first = Handler(fail_data_after=1)  # accepts Lazard's message, then answers 451
     with smtp_server(first) as port:
         code, _, err = send(capsys, out, recipients, port)
-    assert code == 1
+    assert code == 5
     assert err == (
         f"SMTP server 127.0.0.1:{port} failed while sending to Janus (ops@janus.example.com): 451 4.3.0 temporary failure, try "
         f"later. Delivered so far: 2, recorded in {out / 'send-log.jsonl'}; run again to send the rest.\n"
@@ -154,7 +154,7 @@ def test_a_workbook_changed_since_sent_is_reported_not_resent(
         report = ["report", "--month", "2008-01", "--actuals", str(changed), "--recipients", str(recipients)]
         assert main([*report, "--out", str(out), "--force"]) == 0
         code, _, err = send(capsys, out, recipients, port)
-        assert code == 1
+        assert code == 4
         assert (
             "Changed since sent: Lazard -> caps@lazard.example.com: "
             "expense-caps-2008-01-lazard.xlsx changed since it was sent on " in err
@@ -193,9 +193,9 @@ def test_starttls_and_login_with_a_self_signed_certificate(
         assert len(handler.received) == 2
         capsys.readouterr()
         monkeypatch.setenv("XLCAP_SMTP_PASSWORD", "wrong")
-        assert main([*base, "--cafile", str(cert[0]), "--resend"]) == 1
+        assert main([*base, "--cafile", str(cert[0]), "--resend"]) == 5
         assert capsys.readouterr().err.startswith(f"SMTP server localhost:{port} refused the login for 'xlcap': 535 ")
-        assert main([*base, "--resend"]) == 1  # the self-signed certificate is not trusted without --cafile
+        assert main([*base, "--resend"]) == 5  # the self-signed certificate is not trusted without --cafile
         assert capsys.readouterr().err.startswith(
             f"Cannot connect to SMTP server localhost:{port}: [SSL: CERTIFICATE_VERIFY_FAILED]"
         )
@@ -228,7 +228,7 @@ def test_no_server_is_a_clear_error(month_dir: tuple[Path, Path], capsys: pytest
     out, recipients = month_dir
     port = free_port()
     code, _, err = send(capsys, out, recipients, port)
-    assert code == 1
+    assert code == 5
     assert err == f"Cannot connect to SMTP server 127.0.0.1:{port}: [Errno 111] Connection refused.\n"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from xlcap.amendment_import import ImportedAmendment, ImportedRow
 from xlcap.datafiles import load_history
-from xlcap.errors import ImportRefusedError
+from xlcap.errors import EXIT_USAGE, ImportRefusedError
 from xlcap.limits import TieredLimit, limit_data
 from xlcap.schedule import History
 
@@ -33,9 +33,10 @@ _HEADER = """\
 def write_amendment(imported: ImportedAmendment, data_dir: Path, history: History | None) -> tuple[Path, Path]:
     """Write the data file and the filed document into `data_dir`; ImportRefusedError when it must not be written."""
     if unresolved := imported.unresolved:
-        raise ImportRefusedError(
+        raise ImportRefusedError(  # an input problem (exit 2), like the same refusal without --write
             f"Not written: {len(unresolved)} problem{'s' if len(unresolved) > 1 else ''} in {imported.document.path} "
-            "without a recorded interpretation. Record one for each row with --interpretations FILE."
+            "without a recorded interpretation. Record one for each row with --interpretations FILE.",
+            exit_code=EXIT_USAGE,
         )
     on_file = [a for a in history.amendments if a.number == imported.number or a.date == imported.date] if history else []
     if on_file:

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from xlcap.datafiles import DATA_DIR
-from xlcap.errors import ImportRefusedError, InputFileError, InvalidInputError, ScheduleDataError, XlcapError
+from xlcap.errors import EXIT_CONFLICT, EXIT_DELIVERY, EXIT_OK, EXIT_USAGE, ImportRefusedError, InvalidInputError, XlcapError
 from xlcap.lookup import lookup, schedule_in_force
 from xlcap.parse import DATE_FORMS, parse_date
 from xlcap.render import render_cap, render_import, render_schedule
-
-EXIT_OK, EXIT_NO_LIMIT, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 
 class Reply(NamedTuple):
@@ -96,7 +94,8 @@ def _cmd_send(args: argparse.Namespace) -> Reply:
     problems += [f"Refused by {smtp.where}: {line}" for line in result.refused]
     if not lines and not problems:
         lines = ["Nothing to send."]
-    return Reply("\n".join(lines), "\n".join(problems), EXIT_NO_LIMIT if problems else EXIT_OK)
+    code = EXIT_DELIVERY if result.refused else EXIT_CONFLICT if result.changed else EXIT_OK
+    return Reply("\n".join(lines), "\n".join(problems), code)
 
 
 def _count(n: int, noun: str) -> str:
@@ -141,12 +140,10 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
         try:
             written = write_amendment(imported, data_dir, history)
         except ImportRefusedError as exc:
-            return Reply(shown, exc.message, EXIT_NO_LIMIT)
+            return Reply(shown, exc.message, exc.exit_code)
         return Reply(shown, f"Wrote {written[0]} and {written[1]}; review them before merging.")
     if unresolved := len(imported.unresolved):
-        return Reply(
-            shown, f"{unresolved} unresolved problem(s): --write needs an interpretation recorded for each.", EXIT_NO_LIMIT
-        )
+        return Reply(shown, f"{unresolved} unresolved problem(s): --write needs an interpretation recorded for each.", EXIT_USAGE)
     return Reply(shown)
 
 
@@ -230,14 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reply.code
     except UsageError as exc:
         return _fail("usage", str(exc), (), as_json, EXIT_USAGE)
-    except InputFileError as exc:
-        return _fail(exc.code, exc.message, (), as_json, EXIT_USAGE)
-    except ScheduleDataError as exc:
-        return _fail(exc.code, exc.message, (), as_json, EXIT_DATA)
-    except InvalidInputError as exc:
-        return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_USAGE)
     except XlcapError as exc:
-        return _fail(exc.code, exc.message, exc.suggestions, as_json, EXIT_NO_LIMIT)
+        return _fail(exc.code, exc.message, exc.suggestions, as_json, exc.exit_code)
 
 
 def main_exit() -> None:

@@ -1,23 +1,43 @@
-"""Exceptions raised by xlcap. Each message names the input, what was wrong and what is valid."""
+"""Exceptions raised by xlcap. Each message names the input, what was wrong and what is valid.
+
+Each class carries the CLI exit code it means, so every command maps an error the same way
+(the README's exit-code table is this list):
+0 ok; 1 no limit can be given; 2 usage or invalid input; 3 malformed data files;
+4 output exists, conflicts or is busy; 5 delivery failed; 6 output cannot be written;
+70 internal error.
+"""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_NO_LIMIT = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_CONFLICT = 4
+EXIT_DELIVERY = 5
+EXIT_WRITE = 6
+EXIT_INTERNAL = 70
 
 
 class XlcapError(Exception):
     """Base class of every error xlcap raises on purpose."""
 
     code = "error"
+    exit_code = EXIT_NO_LIMIT
 
-    def __init__(self, message: str, *, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, *, suggestions: tuple[str, ...] = (), exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions = suggestions
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
 class InvalidInputError(XlcapError, ValueError):
     """An argument could not be read: negative or non-numeric assets, an impossible date."""
 
     code = "invalid_input"
+    exit_code = EXIT_USAGE
 
 
 class UnknownPortfolioError(XlcapError, LookupError):
@@ -42,12 +62,14 @@ class ScheduleDataError(XlcapError):
     """A data file under xlcap/data is malformed; the message names the file and the field."""
 
     code = "bad_data"
+    exit_code = EXIT_DATA
 
 
 class InputFileError(XlcapError):
     """An input file (actuals, recipients) has problems; `problems` lists every one, each with file, row and column."""
 
     code = "bad_input_file"
+    exit_code = EXIT_USAGE
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(
@@ -60,12 +82,14 @@ class OutputExistsError(XlcapError):
     """The month's workbooks already exist and --force was not given."""
 
     code = "output_exists"
+    exit_code = EXIT_CONFLICT
 
 
 class DeliveryError(XlcapError):
     """The mail server refused a message or recipient, or the connection failed; what was delivered is logged."""
 
     code = "delivery_failed"
+    exit_code = EXIT_DELIVERY
 
 
 class DocumentError(InvalidInputError):
@@ -78,3 +102,18 @@ class ImportRefusedError(XlcapError):
     """An imported amendment that must not be written: unresolved problems, or the amendment is already on file."""
 
     code = "import_refused"
+    exit_code = EXIT_CONFLICT
+
+
+class BusyError(XlcapError):
+    """Another xlcap run holds the folder's lock (a report or send in progress)."""
+
+    code = "busy"
+    exit_code = EXIT_CONFLICT
+
+
+class OutputWriteError(XlcapError):
+    """An output file or folder cannot be written: not a folder, read-only, name too long, disk full."""
+
+    code = "cannot_write"
+    exit_code = EXIT_WRITE
