@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import os
 import tempfile
@@ -116,7 +117,10 @@ def run_report(
             for manager, path, tmp in written
         ]
         manifest_tmp = out / f".{MANIFEST}.tmp"
-        manifest_tmp.write_text(_manifest(month, method, when, source, files), encoding="utf-8")
+        manifest_tmp.write_text(
+            _manifest(month, method, when, source, files, _inputs(actuals_path, recipients, method), illustrative),
+            encoding="utf-8",
+        )
         mode = 0o666 & ~_umask()  # mkstemp makes files private; the workbooks are ordinary files
         for _, path, tmp in written:  # all written: now put them in place
             tmp.chmod(mode)
@@ -137,10 +141,30 @@ def _umask() -> int:
     return mask
 
 
-def _manifest(month: pd.Period, method: str, when: dt.datetime, source: str, files: list[ReportFile]) -> str:
+def _inputs(actuals: Path, recipients: Path | None, method: str) -> dict[str, str]:
+    """What the workbooks were made from (stand-in on the issue-13 branch for issue 9's fuller record)."""
+    schedule = hashlib.sha256()
+    for path in sorted(DATA_DIR.glob("amendment-*.toml")):
+        schedule.update(path.name.encode() + b"\0" + path.read_bytes())
+    return {
+        "actuals_sha256": hashlib.sha256(actuals.read_bytes()).hexdigest(),
+        "recipients_sha256": hashlib.sha256(Path(recipients or SAMPLE_RECIPIENTS).read_bytes()).hexdigest(),
+        "schedule_sha256": schedule.hexdigest(),
+        "xlcap_version": importlib.metadata.version("xlcap"),
+        "method": method,
+    }
+
+
+def _manifest(
+    month: pd.Period, method: str, when: dt.datetime, source: str, files: list[ReportFile], inputs: dict[str, str],
+    illustrative: bool,
+) -> str:  # fmt: skip
     return json.dumps(
         {
             "month": str(month),
+            "inputs": inputs,
+            "inputs_sha256": hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest(),
+            "illustrative": illustrative,
             "method": method,
             "generated_at": when.isoformat(),
             "source": source,
