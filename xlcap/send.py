@@ -307,7 +307,7 @@ def _deliver(
             if outcome.result == "delivered":
                 result.states.append(ManagerState(name, to, "sent", item.envelope.message_id))
             elif outcome.result == "uncertain":
-                again = f"run with --retry-uncertain {name!r} to send it again with the same Message-ID"
+                again = f"Run with --retry-uncertain {name!r} to send it again with the same Message-ID"
                 result.states.append(ManagerState(name, to, "uncertain", f"{outcome.said}; it may have arrived. {again}."))
             else:
                 result.states.append(ManagerState(name, to, "failed", f"{checked.settings.where} said: {outcome.said}"))

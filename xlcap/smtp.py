@@ -120,7 +120,7 @@ def said(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {text}"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):  # smtplib rewraps a timeout
         return "no reply within the timeout"
     return str(exc) or type(exc).__name__
 
