@@ -501,3 +501,21 @@ def test_a_damaged_log_line_is_refused_and_a_torn_last_line_repaired(
     assert (out / "send-log.jsonl.torn").read_bytes() == lines[3][:25] + b"\n"
     assert log.read_bytes() == b"".join(lines[:3])
     assert len(handler.received) == 2
+
+
+def test_recipients_that_do_not_match_the_workbooks_are_refused(
+    month_dir: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _ = month_dir
+    other = tmp_path / "other.toml"
+    other.write_text(
+        RECIPIENTS.replace('name = "Janus"', 'name = "Janus Capital"').replace('["Lazard Mid-Cap"]', '["Janus Forty"]')
+    )
+    code, stdout, err = send(capsys, out, other, free_port(), "--dry-run")
+    assert (code, stdout) == (2, "")
+    assert err.splitlines()[1:] == [
+        f"{out / 'manifest.json'}: Lazard's workbook covers other portfolios than the recipients name; run xlcap report "
+        f"--month 2008-01 --out {out} --force with the same recipients file.",
+        f"{out / 'manifest.json'}: no workbook for Janus Capital; run xlcap report --month 2008-01 --out {out} --force with "
+        "the same recipients file.",
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.rogue_smtp import Rogue, rogue_server
-from tests.test_send import LAZARD, build, send
+from tests.test_send import HAND, LAZARD, build, send
+from xlcap.cli import main
 
 ADDRESSES = ["caps@lazard.example.com", "cfo@lazard.example.com", "ops@janus.example.com"]
 
@@ -197,3 +199,59 @@ def test_a_full_disk_stops_the_run_before_data_and_the_torn_record_is_repaired(
     assert code == 0
     assert err.startswith("Warning: The last line of")
     assert_once_each(rogue)
+
+
+def test_a_delivery_the_log_cannot_record_stops_the_run_and_is_uncertain_next_time(
+    month_dir: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk fills between the attempting line and the delivered line: Lazard's message arrived, unrecorded."""
+    out, recipients = month_dir
+    probe = tmp_path / "probe"
+    shutil.copytree(out, probe)
+    with rogue_server(Rogue()) as port:  # a clean run in a copy: how long is the first (attempting) line?
+        assert send(capsys, probe, recipients, port)[0] == 0
+    first_line = len((probe / "send-log.jsonl").read_bytes().splitlines(keepends=True)[0])  # fixed width: same here
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (first_line + 10, first_line + 10))
+
+    rogue = Rogue()
+    with rogue_server(rogue) as port:
+        proc = subprocess.run(cli(out, recipients, port), capture_output=True, text=True, timeout=60, preexec_fn=small_files)
+        assert proc.returncode == 6, proc.stderr
+        lazard, janus = proc.stdout.splitlines()
+        assert lazard.startswith(
+            f"Uncertain: Lazard -> {LAZARD}: the server answered 250 2.0.0 Message accepted, but the send log could not "
+            "record it: Cannot write to the send log"
+        )
+        assert janus == "Not attempted: Janus -> ops@janus.example.com: the run stopped"
+        assert len(rogue.received) == 1
+        code, stdout, err = send(capsys, out, recipients, port)
+        assert code == 5
+        assert stdout.splitlines()[0].startswith(f"Uncertain: Lazard -> {LAZARD}: message <xlcap.2008-01.lazard.")
+        assert stdout.splitlines()[1] == "Sent: Janus -> ops@janus.example.com"
+        assert err.startswith("Warning: The last line of")
+        assert send(capsys, out, recipients, port, "--retry-uncertain", "Lazard")[0] == 0
+    assert_once_each(rogue)
+
+
+def test_an_uncertain_message_of_an_older_version_gives_way_to_resend(
+    month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, recipients = month_dir
+    rogue = Rogue(actions={0: "drop"})
+    with rogue_server(rogue) as port:
+        assert send(capsys, out, recipients, port)[0] == 5  # Lazard uncertain
+        changed = out.parent / "changed.csv"
+        changed.write_text(HAND.read_text().replace("150000.00,30000.00,21174.86", "150000.00,31000.00,21174.86"))
+        report = ["report", "--month", "2008-01", "--actuals", str(changed), "--recipients", str(recipients), "--out", str(out)]
+        assert main([*report, "--force"]) == 0
+        capsys.readouterr()
+        code, stdout, _ = send(capsys, out, recipients, port, "--retry-uncertain")
+        assert code == 5  # the uncertain message's workbook is gone: retrying it would send the new figures
+        assert "The workbook has been rebuilt from changed inputs since; --resend 'Lazard' sends the new version." in stdout
+        assert len(rogue.received) == 2
+        code, stdout, _ = send(capsys, out, recipients, port, "--resend", "Lazard", "Janus")
+    assert code == 0
+    first, new = rogue.copies()["caps@lazard.example.com"]
+    assert first != new  # a new version: a new Message-ID
