@@ -43,6 +43,7 @@ class Got:
 class Rogue:
     actions: dict[int, Action] = field(default_factory=dict)  # by message number (0: the first message whose DATA came)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
+    drop_at_mail: set[int] = field(default_factory=set)  # by MAIL command number: close the connection instead of answering
     hooks: dict[Stage, Callable[[], None]] = field(default_factory=dict)
     quit_reply: str | None = "221 2.0.0 bye"  # None: drop the connection at QUIT
     delay: float = 0.0  # seconds before every reply (a slow server)
@@ -50,6 +51,7 @@ class Rogue:
     received: list[Got] = field(default_factory=list)
     connections: int = 0
     data_commands: int = 0
+    mail_commands: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def copies(self) -> dict[str, list[str]]:
@@ -96,6 +98,11 @@ class _Session(socketserver.StreamRequestHandler):
                 if upper.startswith(("EHLO", "HELO")):
                     self._say("250 rogue.test")
                 elif upper.startswith("MAIL FROM:"):
+                    with rogue.lock:
+                        number = rogue.mail_commands
+                        rogue.mail_commands += 1
+                    if number in rogue.drop_at_mail:
+                        return
                     sender, rcpts = verb[10:].strip(" <>"), []
                     self._say("250 2.1.0 ok")
                 elif upper.startswith("RCPT TO:"):

@@ -255,3 +255,36 @@ def test_an_uncertain_message_of_an_older_version_gives_way_to_resend(
     assert code == 0
     first, new = rogue.copies()["caps@lazard.example.com"]
     assert first != new  # a new version: a new Message-ID
+
+
+def test_a_connection_lost_between_messages_is_made_again_once(
+    month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, recipients = month_dir
+    rogue = Rogue(drop_at_mail={1})  # after taking Lazard's message, the server hangs up when Janus's begins
+    with rogue_server(rogue) as port:
+        code, stdout, _ = send(capsys, out, recipients, port)
+    assert code == 0
+    assert stdout.splitlines() == [f"Sent: Lazard -> {LAZARD}", "Sent: Janus -> ops@janus.example.com"]
+    assert rogue.connections == 2
+    assert_once_each(rogue)
+
+
+def test_ctrl_c_after_the_message_went_is_reported_as_uncertain(month_dir: tuple[Path, Path]) -> None:
+    out, recipients = month_dir
+    child: dict[str, subprocess.Popen[str]] = {}
+    rogue = Rogue(hooks={"content": lambda: child["proc"].send_signal(signal.SIGINT)}, lifetime=30)
+    with rogue_server(rogue) as port:
+        child["proc"] = subprocess.Popen(cli(out, recipients, port), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout, stderr = child["proc"].communicate(timeout=60)
+    assert child["proc"].returncode == 5, stderr
+    assert stdout.splitlines() == [
+        f"Uncertain: Lazard -> {LAZARD}: interrupted after the attempt was recorded; it may have arrived",
+        "Not attempted: Janus -> ops@janus.example.com: the run stopped",
+    ]
+    assert stderr.splitlines()[-1] == (
+        "Interrupted (Ctrl-C). What was delivered is recorded in the send log; a message that was in flight is reported "
+        "as uncertain by the next run."
+    )
+    assert "Traceback" not in stderr
+    assert len(rogue.received) == 1

@@ -266,56 +266,103 @@ def _draft(outbox: Path, messages: list[tuple[_Planned, Any]], result: SendResul
 
 
 def _stop(result: SendResult, exc: XlcapError, this: ManagerState, rest: list[tuple[_Planned, Any]]) -> None:
-    """The send log cannot be written: stop, so that nothing more is sent without a record."""
+    """Stop the run (the send log cannot be written, or Ctrl-C), so that nothing more is sent."""
     result.stopped = exc
     result.states.append(this)
     result.states += [ManagerState(i.book.manager.name, i.envelope.to, "not_attempted", "the run stopped") for i, _ in rest]
 
 
+class _Stopped(Exception):
+    def __init__(self, error: XlcapError, state: ManagerState) -> None:
+        super().__init__(error.message)
+        self.error, self.state = error, state
+
+
+class _Connection:
+    """The server connection, made when first needed and again after one is lost; given up after a failed connect."""
+
+    def __init__(self, checked: Checked) -> None:
+        self.checked = checked
+        self.server: smtplib.SMTP | None = None
+        self.cannot = ""
+
+    def get(self) -> smtplib.SMTP | None:
+        if self.server is None and not self.cannot:
+            try:
+                self.server = connect(self.checked)
+            except DeliveryError as exc:
+                self.cannot = exc.message
+        return self.server
+
+    def drop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+
+    def close(self) -> str | None:
+        server, self.server = self.server, None
+        return quit_politely(server) if server is not None else None
+
+
 def _deliver(
     checked: Checked, envelope_from: str, inputs: str, messages: list[tuple[_Planned, Any]], log: SendLog, result: SendResult
 ) -> None:
-    """Each message in turn; a connection lost is reconnected for the next; a log that cannot be written stops the run."""
-    server: smtplib.SMTP | None = None
-    cannot_connect = ""
+    """Each message in turn; a manager's failure is theirs; a log that cannot be written, or Ctrl-C, stops the run."""
+    connection = _Connection(checked)
+    n, attempt = 0, None
     try:
-        for n, (item, msg) in enumerate(messages):
-            name, to = item.book.manager.name, item.envelope.to
-            if server is None and not cannot_connect:
-                try:
-                    server = connect(checked)
-                except DeliveryError as exc:
-                    cannot_connect = exc.message
-            if server is None:
-                result.states.append(ManagerState(name, to, "not_attempted", cannot_connect))
-                continue
-            attempt = new_attempt(item.envelope.message_id, name, to, item.book.path.name, inputs, item.envelope.date)
-            try:
-                outcome = transmit(server, envelope_from, to, wire_bytes(msg), partial(log.attempting, attempt))
-            except XlcapError as exc:  # the attempt could not be recorded: nothing was sent to this manager
-                _stop(result, exc, ManagerState(name, to, "not_attempted", exc.message), messages[n + 1 :])
-                return
-            try:
-                if outcome.result == "delivered":
-                    log.delivered(attempt, outcome.said)
-                elif outcome.result == "failed":
-                    log.failed(attempt, outcome.said)
-            except XlcapError as exc:
-                said = f"the server answered {outcome.said}, but the send log could not record it"
-                _stop(result, exc, ManagerState(name, to, "uncertain", f"{said}: {exc.message}"), messages[n + 1 :])
-                return
-            if outcome.result == "delivered":
-                result.states.append(ManagerState(name, to, "sent", item.envelope.message_id))
-            elif outcome.result == "uncertain":
-                again = f"Run with --retry-uncertain {name!r} to send it again with the same Message-ID"
-                result.states.append(ManagerState(name, to, "uncertain", f"{outcome.said}; it may have arrived. {again}."))
-            else:
-                result.states.append(ManagerState(name, to, "failed", f"{checked.settings.where} said: {outcome.said}"))
-            if not outcome.usable:
-                server.close()
-                server = None
+        for n in range(len(messages)):  # n: where a stop leaves off
+            item, msg = messages[n]
+            envelope = item.envelope
+            attempt = new_attempt(envelope.message_id, item.book.manager.name, envelope.to, item.book.path.name, inputs,
+                                  envelope.date)  # fmt: skip
+            result.states.append(_send_one(connection, envelope_from, attempt, wire_bytes(msg), log))
+    except _Stopped as stop:
+        _stop(result, stop.error, stop.state, messages[n + 1 :])
+    except KeyboardInterrupt:
+        name, to = messages[n][0].book.manager.name, messages[n][0].envelope.to
+        recorded = attempt is not None and any(a is attempt for a in log.attempts)
+        state: State = "not_attempted"
+        if recorded and attempt is not None:
+            state = {"delivered": "sent", "failed": "failed", "uncertain": "uncertain"}[attempt.state]  # type: ignore[assignment]
+        why = "interrupted after the attempt was recorded; it may have arrived" if state == "uncertain" else "interrupted"
+        interrupted = DeliveryError(
+            "Interrupted (Ctrl-C). What was delivered is recorded in the send log; a message that was in flight is "
+            "reported as uncertain by the next run."
+        )
+        _stop(result, interrupted, ManagerState(name, to, state, why), messages[n + 1 :])
     finally:
-        if server is not None:
-            warning = quit_politely(server)
-            if warning:
-                result.warnings.append(f"SMTP server {checked.settings.where}: {warning}.")
+        warning = connection.close()
+        if warning:
+            result.warnings.append(f"SMTP server {checked.settings.where}: {warning}.")
+
+
+def _send_one(connection: _Connection, envelope_from: str, attempt: Attempt, data: bytes, log: SendLog) -> ManagerState:
+    name, to, where = attempt.manager, attempt.recipients, connection.checked.settings.where
+    for tries in (1, 2):
+        server = connection.get()
+        if server is None:
+            return ManagerState(name, to, "not_attempted", connection.cannot)
+        try:
+            outcome = transmit(server, envelope_from, to, data, partial(log.attempting, attempt))
+        except XlcapError as exc:  # the attempt could not be recorded: nothing was sent to this manager
+            connection.drop()
+            raise _Stopped(exc, ManagerState(name, to, "not_attempted", exc.message)) from None
+        if not outcome.usable:
+            connection.drop()
+        if not (outcome.result == "not_sent" and not outcome.usable and tries == 1):
+            break  # else the connection went before anything was recorded or sent: once more, on a new one
+    try:
+        if outcome.result == "delivered":
+            log.delivered(attempt, outcome.said)
+        elif outcome.result == "failed":
+            log.failed(attempt, outcome.said)
+    except XlcapError as exc:
+        said = f"the server answered {outcome.said}, but the send log could not record it"
+        raise _Stopped(exc, ManagerState(name, to, "uncertain", f"{said}: {exc.message}")) from None
+    if outcome.result == "delivered":
+        return ManagerState(name, to, "sent", attempt.message_id)
+    if outcome.result == "uncertain":
+        again = f"Run with --retry-uncertain {name!r} to send it again with the same Message-ID"
+        return ManagerState(name, to, "uncertain", f"{outcome.said}; it may have arrived. {again}.")
+    return ManagerState(name, to, "failed", f"{where} said: {outcome.said}")
