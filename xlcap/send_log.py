@@ -14,12 +14,14 @@ arrived. Each line is one ``os.write`` on a file opened for appending, followed 
 last line (a crash or a full disk mid-write) is cut off and kept in send-log.jsonl.torn for audit:
 every event before it is whole, and losing the torn one only ever makes the state more cautious
 (a lost ``delivered`` leaves the message uncertain; a lost ``attempting`` was never followed by
-DATA). A damaged line anywhere else is refused, naming the line.
+DATA). Each record carries a digest of its content, so a line damaged anywhere else (a flipped
+byte, a hand edit) is refused, naming the line, rather than read as something it never said.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -107,7 +109,7 @@ class SendLog:
             os.close(self._fd)
 
     def _write(self, entry: dict[str, Any]) -> None:
-        line = (json.dumps(entry, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
+        line = (json.dumps({**entry, "check": _check(entry)}, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
         try:
             written = os.write(self._fd, line)  # O_APPEND: one write, one whole line at the end
             if written != len(line):
@@ -153,6 +155,12 @@ def _split_torn(raw: bytes) -> tuple[bytes, bytes]:
     return raw[:cut], raw[cut:]
 
 
+def _check(entry: dict[str, Any]) -> str:
+    """A digest of the record's content: a line altered by a flipped byte or a hand edit no longer matches."""
+    body = {k: v for k, v in entry.items() if k != "check"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=True).encode()).hexdigest()[:16]
+
+
 def _parse(path: Path, whole: bytes) -> list[Attempt]:
     attempts: list[Attempt] = []
     open_by_id: dict[str, Attempt] = {}
@@ -164,7 +172,9 @@ def _parse(path: Path, whole: bytes) -> list[Attempt]:
             entry = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise _damaged(where, f"not a send-log record ({line[:60]!r})") from None
-        event = entry.get("event") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or entry.get("check") != _check(entry):
+            raise _damaged(where, f"a record whose content does not match its check digest ({line[:60]!r})")
+        event = entry.get("event")
         if event not in _FIELDS:
             raise _damaged(where, f"unknown record {line[:60]!r}; valid: an attempting, delivered or failed record")
         missing = sorted(_FIELDS[event] - set(entry))
