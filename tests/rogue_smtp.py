@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-Action = str  # per message: ok, 451, 552, drop, hang, drip
+Action = str  # per message: ok, 451, 552, drop, hang, drip, refuse_data (554 to the DATA command)
 Stage = str  # rcpt, data, content, replied
 
 
@@ -118,6 +118,9 @@ class _Session(socketserver.StreamRequestHandler):
                         number = rogue.data_commands
                         rogue.data_commands += 1
                     rogue._hook("data")
+                    if rogue.actions.get(number) == "refuse_data":
+                        self._say("554 5.5.1 transaction failed")
+                        continue
                     self._say("354 end with <CRLF>.<CRLF>")
                     if not self._message(number, sender, rcpts):
                         return

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import subprocess
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -519,3 +521,28 @@ def test_recipients_that_do_not_match_the_workbooks_are_refused(
         f"{out / 'manifest.json'}: no workbook for Janus Capital; run xlcap report --month 2008-01 --out {out} --force with "
         "the same recipients file.",
     ]
+
+
+def test_a_read_only_send_log_is_found_before_connecting(
+    month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, recipients = month_dir
+    log = out / "send-log.jsonl"
+    log.write_bytes(b"")
+    if os.geteuid() != 0:
+        log.chmod(0o444)
+    elif subprocess.run(["chattr", "+i", str(log)], capture_output=True).returncode != 0:  # root ignores file modes
+        pytest.skip("no read-only file possible here: running as root, and chattr +i is refused (no CAP_LINUX_IMMUTABLE)")
+    try:
+        handler = Handler()
+        with smtp_server(handler) as port:
+            code, stdout, err = send(capsys, out, recipients, port)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(log)], check=True)
+    assert (code, stdout) == (6, "")
+    assert err.startswith(f"Cannot write the send log {log}: ")
+    assert err.endswith(
+        "; nothing was sent. Check that the month's folder and its send-log.jsonl are writable and the disk is not full.\n"
+    )
+    assert handler.received == []

@@ -7,6 +7,7 @@ reruns are done, and a message that may or may not have arrived is reported as u
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -60,6 +61,23 @@ def test_552_fails_that_manager_and_the_run_goes_on(month_dir: tuple[Path, Path]
     assert_once_each(rogue)
 
 
+def test_a_refused_data_command_fails_that_manager_and_the_connection_carries_on(
+    month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, recipients = month_dir
+    rogue = Rogue(actions={0: "refuse_data"})
+    with rogue_server(rogue) as port:
+        code, stdout, _ = send(capsys, out, recipients, port)
+        assert code == 5
+        assert stdout.splitlines() == [
+            f"Failed: Lazard -> {LAZARD}: 127.0.0.1:{port} said: DATA refused: 554 5.5.1 transaction failed",
+            "Sent: Janus -> ops@janus.example.com",
+        ]
+        assert rogue.connections == 1
+        assert send(capsys, out, recipients, port)[0] == 0
+    assert_once_each(rogue)
+
+
 def test_a_451_is_retried_next_run_with_the_same_message_id(
     month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,6 +87,10 @@ def test_a_451_is_retried_next_run_with_the_same_message_id(
         assert send(capsys, out, recipients, port)[0] == 5
         assert send(capsys, out, recipients, port)[0] == 0
     assert_once_each(rogue)
+    log = [json.loads(line) for line in (out / "send-log.jsonl").read_text().splitlines()]
+    refused = next(e for e in log if e["event"] == "failed")
+    assert refused["reason"] == "451 4.3.0 temporary failure, try later"
+    assert rogue.copies()["ops@janus.example.com"] == [refused["message_id"]]  # the retry carried the refused one's ID
 
 
 @pytest.mark.parametrize(

@@ -196,6 +196,7 @@ def transmit(server: smtplib.SMTP, sender: str, to: tuple[str, ...], data: bytes
     try:
         code, text = server.docmd("DATA")
         if code != 354:
+            server.rset()  # end the transaction so the next message starts clean
             return Outcome("failed", f"DATA refused: {_reply(code, text)}", True)
         server.send(data)  # sendall: if it fails, the final dot never left, so the server cannot have the message
     except (smtplib.SMTPException, OSError) as exc:
