@@ -310,3 +310,25 @@ def test_ctrl_c_after_the_message_went_is_reported_as_uncertain(month_dir: tuple
     )
     assert "Traceback" not in stderr
     assert len(rogue.received) == 1
+
+
+def test_a_failed_resend_run_run_again_gives_no_third_copy(
+    month_dir: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, recipients = month_dir
+    rogue = Rogue()
+    with rogue_server(rogue) as port:
+        assert send(capsys, out, recipients, port)[0] == 0  # messages 0 and 1: the first version
+        changed = out.parent / "changed.csv"
+        changed.write_text(HAND.read_text().replace("150000.00,30000.00,21174.86", "150000.00,31000.00,21174.86"))
+        report = ["report", "--month", "2008-01", "--actuals", str(changed), "--recipients", str(recipients), "--out", str(out)]
+        assert main([*report, "--force"]) == 0
+        capsys.readouterr()
+        rogue.actions[3] = "451"  # in the resend run Lazard's new version goes, Janus's is refused
+        assert send(capsys, out, recipients, port, "--resend", "Lazard", "Janus")[0] == 5
+        code, stdout, _ = send(capsys, out, recipients, port, "--resend", "Lazard", "Janus")
+    assert code == 0
+    assert stdout.splitlines()[0].startswith(f"Already sent, skipped: Lazard -> {LAZARD}")
+    copies = rogue.copies()
+    assert {address: len(ids) for address, ids in copies.items()} == dict.fromkeys(ADDRESSES, 2)  # old and new version
+    assert all(len(set(ids)) == 2 for ids in copies.values())

@@ -13,6 +13,7 @@ each command after 50 ms, so a run spends about a second talking to it.
 
 Pass when, in every trial, no address got two messages with different Message-IDs, no address got
 none, and every duplicate (same Message-ID) follows an uncertain report. Exit status 1 otherwise.
+"copies" is the count per address (caps@lazard / cfo@lazard / ops@janus).
 """
 
 from __future__ import annotations
@@ -58,7 +59,13 @@ def verdict(rogue: Rogue, uncertain_seen: bool) -> str:
     return "; ".join(problems)
 
 
-def kill_trial(template: Path, recipients: Path, at: float, work: Path) -> tuple[str, str, int, bool]:
+def counts(rogue: Rogue) -> str:
+    """Copies per address, in ADDRESSES order: 1/1/1, or 2/2/1 after an uncertain Lazard message was retried."""
+    copies = rogue.copies()
+    return "/".join(str(len(copies.get(a, []))) for a in ADDRESSES)
+
+
+def kill_trial(template: Path, recipients: Path, at: float, work: Path) -> tuple[str, str, int, bool, str]:
     """SIGKILL `at` seconds after the run's first RCPT reaches the server."""
     out = fresh(template, work)
     talking = threading.Event()
@@ -82,7 +89,7 @@ def kill_trial(template: Path, recipients: Path, at: float, work: Path) -> tuple
                 uncertain_seen, extra = True, ["--retry-uncertain"]
             if run.returncode == 0:
                 break
-    return stage, verdict(rogue, uncertain_seen), reruns, uncertain_seen
+    return stage, verdict(rogue, uncertain_seen), reruns, uncertain_seen, counts(rogue)
 
 
 def concurrent_trial(template: Path, recipients: Path, work: Path) -> tuple[list[int], str]:
@@ -126,14 +133,17 @@ def main() -> int:
         span = total - (first_rcpt[0] - start)
         print(f"calibration: first RCPT at {first_rcpt[0] - start:.2f} s, whole run {total:.2f} s; "
               f"kills 0 to {span:.2f} s after the first RCPT")  # fmt: skip
-        print(f"\n{'trial':>5}  {'kill at':>7}  {'server at the kill':<30} {'reruns':>6}  {'uncertain':<9}  result")
+        print(
+            f"\n{'trial':>5}  {'kill at':>7}  {'server at the kill':<30} {'reruns':>6}  {'uncertain':<9}  {'copies':<7}  result"
+        )
         for n in range(1, args.kills + 1):
             at = rng.uniform(0, span)
             (base / f"k{n}").mkdir()
-            stage, problems, reruns, uncertain = kill_trial(template, recipients, at, base / f"k{n}")
+            stage, problems, reruns, uncertain, copies = kill_trial(template, recipients, at, base / f"k{n}")
             failures += bool(problems)
-            print(f"{n:>5}  {at:>6.2f}s  {stage:<30} {reruns:>6}  {'yes' if uncertain else 'no':<9}  {problems or 'ok'}")
-        print(f"\n{'trial':>5}  {'exit codes':<10}  result")
+            shown = "yes" if uncertain else "no"
+            print(f"{n:>5}  {at:>6.2f}s  {stage:<30} {reruns:>6}  {shown:<9}  {copies:<7}  {problems or 'ok'}")
+        print(f"\n{'trial':>5}  {'exit codes':<10}  result")  # copies are exactly 1/1/1 or the trial fails
         for n in range(1, args.concurrent + 1):
             (base / f"c{n}").mkdir()
             codes, problems = concurrent_trial(template, recipients, base / f"c{n}")
