@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,11 +118,14 @@ def test_no_reply_after_the_message_is_uncertain_and_resent_only_when_asked_with
         assert stdout.splitlines()[0].startswith(f"Uncertain: Lazard -> {LAZARD}: message <xlcap.2008-01.lazard.")
         assert "Ask the recipients; to send it again, run with --retry-uncertain 'Lazard'" in stdout
         assert len(rogue.received) == 2
-        # Asked: sent again, with the Message-ID the first copy carried.
+        # Asked: sent again, with the Message-ID (and Date: a second later, a new one would differ) the first copy carried.
+        time.sleep(1.1)
         code, stdout, _ = send(capsys, out, recipients, port, "--retry-uncertain")
         assert (code, stdout.splitlines()[0]) == (0, f"Sent: Lazard -> {LAZARD}")
         assert send(capsys, out, recipients, port)[0] == 0
     assert rogue.copies()["caps@lazard.example.com"] == [rogue.received[0].message_id] * 2
+    first, again = (got.message for got in rogue.received if "caps@lazard.example.com" in got.recipients)
+    assert (again["Date"], again["Subject"]) == (first["Date"], first["Subject"])  # the same message, once more
     assert_once_each(rogue)
 
 
