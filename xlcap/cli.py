@@ -61,17 +61,20 @@ def _cmd_portfolios(args: argparse.Namespace) -> str:
 
 def _cmd_report(args: argparse.Namespace) -> str:
     from xlcap.actuals import parse_month
-    from xlcap.report import default_out_dir, run_report
+    from xlcap.report import run_report
 
     month = parse_month(args.month, "month")
     with _progress_bar() as progress:
-        files = run_report(
+        run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
             method=args.method, progress=progress,
         )  # fmt: skip
-    out = args.out or default_out_dir(month)
-    lines = [f"Wrote {len(files)} workbooks for {month} to {out}:"]
-    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in files]
+    n = _count(len(run.files), "workbook")
+    if run.up_to_date:
+        lines = [f"The {n} for {month} in {run.out} are up to date (same inputs as when written); nothing written:"]
+    else:
+        lines = [f"Wrote {n} for {month} to {run.out}:"]
+    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in run.files]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ import hashlib
 import tomllib
 from dataclasses import replace
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from xlcap.errors import ScheduleDataError
 from xlcap.limits import LIMIT_KINDS
 from xlcap.schedule import Amendment, History, Interpretation, ScheduleRow
 
-DATA_DIR = Path(__file__).parent / "data"
+# Found through importlib.resources, so an installed wheel reads its own copy wherever it is run from.
+DATA_DIR = Path(str(resources.files("xlcap").joinpath("data")))
 NOTICE_DAYS = 90  # "upon ninety (90) days' prior written notice"
 
 
