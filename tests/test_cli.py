@@ -139,7 +139,14 @@ def test_cap_text(capsys: pytest.CaptureFixture[str]) -> None:
         (
             ["cap", "Lazard Mid-Cap", "--assets", "1", "--date", "2008-01-31", "--days", "0"],
             2,
-            "Parameter 'days' received 0, which is not positive. Valid: a whole number of days, 1 to 366.",
+            "Parameter 'days' received 0, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
+            "(a year at most, as in EXPCAP_AMOUNT).",
+        ),
+        (
+            ["cap", "Lazard Mid-Cap", "--assets", "1", "--date", "2008-01-31", "--days", "367"],
+            2,
+            "Parameter 'days' received 367, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
+            "(a year at most, as in EXPCAP_AMOUNT).",
         ),
         (["cap", "Lazard Mid-Cap", "--date", "2008-01-31"], 2, "xlcap cap: the following arguments are required: --assets"),
         (["schedule", "--as-of", "yesterday"], 2, f"Parameter 'as-of' received 'yesterday', which is not a date. {VALID_DATES}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -207,13 +208,28 @@ def test_force_replaces_atomically_keeping_the_old_files_until_all_are_written(
     assert main(args) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(*_: object) -> Path:
-        raise OSError("disk full")
+    def disk_full(_: object, path: Path, __: object) -> Path:
+        path.write_bytes(b"PK\x03\x04 part of a workbook")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(report_module, "write_workbook", broken)
-    with pytest.raises(OSError, match="disk full"):
-        main([*args, "--force"])
+    monkeypatch.setattr(report_module, "write_workbook", disk_full)
+    capsys.readouterr()
+    assert main([*args, "--force"]) == 6
+    err = capsys.readouterr().err
+    assert err.startswith(f"Cannot write the workbooks in {out} ({out}/.expense-caps-2008-01-trust-")
+    assert err.endswith(
+        "): the disk is full: free some space, then run this again. Nothing was replaced: the folder holds what it held before.\n"
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_folder_name_too_long_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path) -> None:
+    out = tmp_path / ("x" * 300)  # over the 255 bytes a file name may have on Linux, macOS and Windows
+    assert run(capsys, *report_args(out, ACTUALS / "hand.csv", recipients)) == (
+        6,
+        "",
+        f"Cannot make the output folder {out}: File name too long. Valid: a folder you can write to.\n",
+    )
 
 
 BAD_INPUTS = [

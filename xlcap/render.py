@@ -87,13 +87,24 @@ def _table(table: list[tuple[str, list[str], str, str]]) -> list[str]:
     return out
 
 
-def render_schedule(amendment: Amendment, on: dt.date) -> str:
-    """Schedule A in force on `on` as a fixed-width table, tiers one per line."""
-    header = [
-        f"{amendment.trust}: Schedule A in force on {on.isoformat()}",
-        f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})",
-        "",
-    ]
+def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> str:
+    """Schedule A in force on `on` as a fixed-width table, tiers one per line, saying plainly what is in force."""
+    when = f"{on.isoformat()} (today)" if today else on.isoformat()
+    in_force = [row for row in amendment.rows if row.in_force_on(on)]
+    ended = len(amendment.rows) - len(in_force)
+    if in_force:
+        header = [f"{amendment.trust}: Schedule A in force on {when}"]
+        count = f"all {len(in_force)} portfolios" if not ended else f"{len(in_force)} of {len(amendment.rows)} portfolios"
+        status = f"In force on {when}: {count}" + (f"; {ended} ended (no continuance recorded)." if ended else ".")
+    else:
+        last = max(row.term_end for row in amendment.rows if row.term_end is not None)
+        header = [
+            f"No expense limit is in force on {when}: every term of {amendment.label} ended by {last.isoformat()} "
+            "and no continuance is recorded.",
+            f"{amendment.trust}: the latest Schedule A on file, with its end dates",
+        ]
+        status = f"In force on {when}: none of {len(amendment.rows)} portfolios."
+    header += [f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})", status, ""]
     table: list[tuple[str, list[str], str, str]] = []
     footnotes: list[str] = []
     for row in amendment.rows:
@@ -109,6 +120,26 @@ def render_schedule(amendment: Amendment, on: dt.date) -> str:
         out.append("")
         out.extend(textwrap.wrap(note, 100, initial_indent=f"[{i}] ", subsequent_indent="    "))
     return "\n".join(out)
+
+
+def render_portfolios(amendment: Amendment, on: dt.date, every: bool, today: bool = False) -> tuple[str, str]:
+    """Names in force on `on`, one per line (with --all, every row and its term); and a line for stderr saying so."""
+    when = f"{on.isoformat()} (today)" if today else on.isoformat()
+    in_force = [row.portfolio for row in amendment.rows if row.in_force_on(on)]
+    ended = len(amendment.rows) - len(in_force)
+    note = f"{amendment.label}: {len(in_force)} of {len(amendment.rows)} portfolios in force on {when}"
+    if not in_force or every:
+        lines = [f"{row.portfolio}\t{_status(row, on)}" for row in amendment.rows]
+        if not in_force:
+            note = f"No portfolio is in force on {when}. The latest Schedule A on file ({amendment.label}), with end dates:"
+        return "\n".join(lines), note
+    return "\n".join(in_force), note + (f"; {ended} ended (--all lists every row with its term)." if ended else ".")
+
+
+def _status(row: ScheduleRow, on: dt.date) -> str:
+    if row.term_end is None:
+        return "in force, permanent"
+    return f"in force through {row.term_end.isoformat()}" if row.in_force_on(on) else f"ended {row.term_end.isoformat()}"
 
 
 def render_import(imported: ImportedAmendment, changes: Changes) -> str:

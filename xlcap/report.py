@@ -11,6 +11,7 @@ at a time per folder (the folder lock).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -164,6 +165,8 @@ def _write(
             tmp.chmod(mode)
             os.replace(tmp, path)
         os.replace(manifest_tmp, out / MANIFEST)
+    except OSError as exc:
+        raise OutputWriteError(_write_failure(exc, out)) from None
     finally:
         for _, _, tmp in written:
             tmp.unlink(missing_ok=True)
@@ -171,6 +174,25 @@ def _write(
     if progress:
         progress(len(targets), len(targets), "done")
     return files
+
+
+_WHAT_TO_DO = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EACCES: "permission denied: make the folder writable, or choose another with --out",
+    errno.EPERM: "permission denied: make the folder writable, or choose another with --out",
+    errno.EROFS: "the file system is read-only: choose another folder with --out",
+    errno.ENAMETOOLONG: "a file name is too long for this file system: choose a shorter --out path",
+}
+
+
+def _write_failure(exc: OSError, out: Path) -> str:
+    where = exc.filename or out
+    what = _WHAT_TO_DO.get(exc.errno or 0, f"{exc.strerror or exc}: check the folder")
+    return (
+        f"Cannot write the workbooks in {out} ({where}): {what}, then run this again. "
+        "Nothing was replaced: the folder holds what it held before."
+    )
 
 
 def _umask() -> int:

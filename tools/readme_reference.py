@@ -1,4 +1,7 @@
-"""The README's command reference, generated from the parser so it cannot drift from --help."""
+"""The README's command reference, generated from the parser so it cannot drift from --help.
+
+Run `python3 -m tools.readme_reference` from the checkout to rewrite it; tests/test_docs.py checks it.
+"""
 
 from __future__ import annotations
 
