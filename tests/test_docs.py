@@ -13,7 +13,7 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 
 def test_readme_starts_with_the_two_commands() -> None:
     head = README.split("## What it is")[0]
-    assert "<!-- main-command -->\n```bash\npython3 -m pip install -e . && xlcap " in head
+    assert "<!-- main-command -->\n```bash\npython3 -m pip install . && xlcap report " in head
     assert "<!-- test-command -->\n```bash\npython3 -m pip install -e '.[test]' && python3 -m pytest\n```" in head
 
 
