@@ -245,3 +245,20 @@ def test_nothing_in_force_is_said_first(data_dir: Path) -> None:
         "No portfolio is in force on 2010-01-01. The latest Schedule A on file (Amendment No. 13, dated 2008-06-01), "
         "with end dates:",
     )
+
+
+def test_two_report_runs_at_once_never_both_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    argv = [*XLCAP, *report_args(tmp_path, ACTUALS, out)]
+    for _ in range(3):
+        runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = [(p.wait(timeout=120), p.stdout.read() if p.stdout else "", p.stderr.read() if p.stderr else "") for p in runs]
+        wrote = [r for r in results if r[1].startswith("Wrote ")]
+        assert len(wrote) <= 1, results  # never two writers
+        for code, stdout, err in results:
+            assert (code == 0 and (stdout.startswith(("Wrote ", "The 2 workbooks")))) or (
+                code == 4 and err.startswith(f"Another xlcap run is using {out}")
+            ), (code, stdout, err)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        names = [f["file"] for f in manifest["files"]]
+        assert sorted(names) == ["expense-caps-2008-01-lazard.xlsx", "expense-caps-2008-01-trust.xlsx"]
