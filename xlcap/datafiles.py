@@ -50,7 +50,7 @@ def _row(data: dict[str, Any], where: str, number: int) -> ScheduleRow:
     if kind not in LIMIT_KINDS:
         raise ScheduleDataError(f"{where}: limit kind {kind!r} is unknown; valid kinds: {', '.join(LIMIT_KINDS)}.")
     try:
-        limit = LIMIT_KINDS[kind](limit_data)
+        limit = LIMIT_KINDS[kind].from_data(limit_data)
     except (KeyError, TypeError, ValueError) as exc:
         raise ScheduleDataError(f"{where}: limit cannot be read ({exc}).") from None
     permanent = data.get("permanent", False) is True

@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 from typing import TYPE_CHECKING
 
-from xlcap.limits import Limit, TieredLimit, days_in_year, describe_tier
+from xlcap.limits import Limit, days_in_year
 from xlcap.lookup import CapResult
 from xlcap.schedule import Amendment, ScheduleRow
 
@@ -26,7 +26,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
     if result.rate is None or result.annual_amount is None:
         lines.append('  Limit:      none (Schedule A says "None": no expense limit applies)')
     else:
-        blended = " (blended over tiers)" if isinstance(row.limit, TieredLimit) else ""
+        blended = " (blended over tiers)" if len(row.limit.describe_lines()) > 1 else ""
         lines.append(f"  Limit:      {result.rate:.4%} a year{blended} = {_money(result.annual_amount)} a year")
         if days is not None:
             share = f"{days} / {days_in_year(result.date.year)} of a year"
@@ -45,7 +45,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
 
 def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
-    status = f"In effect: {'; '.join(_limit_lines(row.limit))}" if row.tiers else "No limit"
+    status = "No limit" if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
@@ -54,9 +54,7 @@ def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
 def _limit_lines(limit: Limit | None) -> list[str]:
     if limit is None:
         return ["not read"]
-    if isinstance(limit, TieredLimit):
-        return [describe_tier(t) for t in limit.tiers]
-    return [limit.describe()]
+    return limit.describe_lines()
 
 
 def _term(row: ScheduleRow, on: dt.date) -> str:

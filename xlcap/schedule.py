@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xlcap.limits import Limit, TieredLimit
+from xlcap.errors import ScheduleDataError
+from xlcap.limits import Band, Limit
 from xlcap.names import NameIndex
 
 
@@ -47,12 +48,19 @@ class ScheduleRow:
         return self.term_end is None or on <= self.term_end
 
     @property
-    def tiers(self) -> tuple[tuple[float, float | None, float], ...]:
-        """(from, to, rate) rows; a flat limit is one open tier, "None" has none."""
-        if isinstance(self.limit, TieredLimit):
-            return tuple((float(t.lower), None if t.upper is None else float(t.upper), float(t.rate)) for t in self.limit.tiers)
-        rate = self.limit.annual_rate(0.0)
-        return () if rate is None else ((0.0, None, rate),)
+    def tiers(self) -> tuple[Band, ...]:
+        """(from, to, rate) rows: a flat limit is one open tier, "None" has none.
+
+        For a kind that is not marginal bands this raises ScheduleDataError naming the row: the
+        workbook's tier table and lookup_many's arrays cannot hold it, and a guess would misprice it.
+        """
+        bands = self.limit.tier_view()
+        if bands is None:
+            raise ScheduleDataError(
+                f"{self.portfolio}: limit kind {self.limit.kind!r} has no tier view, which the workbook's tier table needs; "
+                "valid here: kinds written as marginal bands (flat, tiered, none)."
+            )
+        return bands
 
 
 @dataclass(frozen=True)
