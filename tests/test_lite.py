@@ -143,3 +143,18 @@ def test_every_function_answers(lite: dict[str, Any]) -> None:
     assert invalid["message"].startswith("Parameter 'assets' received -5, which is negative.")
     assert days_empty == [[2_000_000.0]]  # 0 days = an empty cell: the annual 0.80% x 250M
     assert date_empty["message"].startswith(f"Parameter 'on_date' received {EMPTY}.")
+
+
+def test_says_where_udfs_py_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlcap import lite
+    from xlcap.errors import InvalidInputError
+
+    monkeypatch.setattr(lite, "PACKAGE_DIR", tmp_path / "site-packages" / "xlcap")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInputError) as info:
+        lite.write_lite(tmp_path / "out")
+    assert info.value.message == (
+        f"Cannot find udfs.py beside the xlcap package ({tmp_path / 'site-packages'}) or in the current folder. "
+        "Valid: run this in the xlcap folder, the one holding udfs.py."
+    )
+    assert not (tmp_path / "out").exists()  # nothing written

@@ -203,6 +203,9 @@ def _signatures(bas: str) -> dict[str, list[str]]:
 def test_one_module_declares_every_function_with_its_optional_arguments(classic: dict[str, Any]) -> None:
     assert len(classic["bas"]) == 1
     assert _signatures(classic["bas"][0]) == SIGNATURES
+    # Not volatile, and computed in the function wizard and on opening (no call_in_wizard=False guard).
+    assert "Application.Volatile" not in classic["bas"][0]
+    assert "CommandBars" not in classic["bas"][0]
 
 
 def test_parameter_and_function_names_are_not_vba_reserved_words(classic: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 import xlcap
-from xlcap.errors import OutputExistsError, OutputWriteError
+from xlcap.errors import InvalidInputError, OutputExistsError, OutputWriteError
 
 PACKAGE_DIR = Path(xlcap.__file__).parent
 UDFS_NAME = "udfs.py"
@@ -86,14 +86,14 @@ def build_main(udfs_source: str, package_dir: Path = PACKAGE_DIR) -> str:
 
 
 def find_udfs() -> Path:
-    """udfs.py beside the package (a checkout, or an editable install)."""
-    path = PACKAGE_DIR.parent / UDFS_NAME
-    if not path.is_file():
-        raise OutputWriteError(
-            f"Cannot find {UDFS_NAME} beside the xlcap package in {PACKAGE_DIR.parent}. "
-            "Valid: run this from an xlcap checkout (pip install -e .), where udfs.py sits beside xlcap/."
-        )
-    return path
+    """udfs.py beside the package (a checkout, an editable install), else in the current folder."""
+    for path in (PACKAGE_DIR.parent / UDFS_NAME, Path.cwd() / UDFS_NAME):
+        if path.is_file():
+            return path
+    raise InvalidInputError(
+        f"Cannot find {UDFS_NAME} beside the xlcap package ({PACKAGE_DIR.parent}) or in the current folder. "
+        "Valid: run this in the xlcap folder, the one holding udfs.py."
+    )
 
 
 def write_lite(out: Path, *, force: bool = False) -> tuple[Path, Path]:
