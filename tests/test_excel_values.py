@@ -9,11 +9,14 @@ Worked by hand from Schedule A (Amendment No. 12, dated 2007-11-01): Lazard Mid-
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import udfs
 
@@ -133,3 +136,36 @@ def test_negative_and_error_codes_are_flagged_in_an_all_number_range() -> None:
     assert out[1] == [f"Parameter 'assets' received -5.0, which is negative. {valid}"]
     assert out[2][0].startswith("Parameter 'assets' received the Excel error #N/A.")
     assert out[3][0].startswith("Parameter 'assets' received -1, which is negative.")
+
+
+# --- Damaged ranges: every row of a range answers exactly as that cell alone would. ---
+# The range paths (NumPy over all-number columns, datetimes in one pass, distinct values read once)
+# are separate code from the single-cell path; hypothesis feeds both the same damaged cells.
+
+_serials = st.one_of(st.floats(min_value=-10, max_value=40_000), st.sampled_from([math.nan, math.inf, -math.inf]))
+_date_cells = st.one_of(
+    _serials,
+    st.integers(min_value=-2146826288, max_value=40_000),
+    st.datetimes(min_value=dt.datetime(2007, 10, 1), max_value=dt.datetime(2008, 6, 1)),
+    st.sampled_from([None, "", 0, "2008-04-30", "4/30/2008", "#N/A", "soon", True]),
+)
+_asset_cells = st.one_of(
+    st.floats(min_value=-1e9, max_value=1e10),
+    st.sampled_from([math.nan, math.inf]),
+    st.sampled_from([None, "", 0, -5, NA, -2146826281, "$250m", "1,000", "ten", "#VALUE!", False]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_asset_cells, _date_cells), min_size=2, max_size=12), st.sampled_from([False, True]))
+def test_a_damaged_range_answers_row_by_row_as_single_cells(rows: list[tuple[object, object]], all_numbers: bool) -> None:
+    if all_numbers:  # the NumPy paths: every cell a number (COM error codes are numbers too)
+        rows = [(a if type(a) in (int, float) else 1e8, d if type(d) in (int, float) else 39478) for a, d in rows]
+    out = cells(udfs.expcap_amount("Lazard Mid-Cap", [[a] for a, _ in rows], [[d] for _, d in rows], 31))
+    assert isinstance(out, list)
+    for (amount, day), (got,) in zip(rows, out, strict=True):
+        alone = udfs.expcap_amount("Lazard Mid-Cap", amount, day, 31)
+        if isinstance(alone, float):
+            assert got == pytest.approx(alone, rel=1e-15), (amount, day)
+        else:
+            assert got == alone, (amount, day)
