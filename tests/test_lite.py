@@ -158,3 +158,12 @@ def test_says_where_udfs_py_was_looked_for(tmp_path: Path, monkeypatch: pytest.M
         "Valid: run this in the xlcap folder, the one holding udfs.py."
     )
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_an_out_path_that_is_a_file_is_refused_with_exit_6(tmp_path: Path) -> None:
+    blocker = tmp_path / "lite"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    proc = run_xlcap("excel", "lite", "--out", str(blocker), cwd=tmp_path)
+    assert proc.returncode == 6
+    assert proc.stderr.startswith(f"Cannot write the xlwings Lite files to {blocker}: ")
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
