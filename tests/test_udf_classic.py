@@ -47,8 +47,8 @@ def date_cell(iso: str) -> dict[str, str]:
 
 # MS-VBAL 3.3.5.2 "Reserved Identifiers and IDENTIFIER": statement and marker keywords, operators,
 # reserved names, special forms, reserved types, literals, names reserved for the implementation.
-# A parameter (MS-VBAL 5.3.1.5) may not be one. Plus the traps xlwings users reported (xlwings
-# issue #563): Error and Name are statements that VBE refuses as names in places.
+# A parameter (MS-VBAL 5.3.1.5) may not be one. Error and Name are added to be safe: they are VBA
+# statements too (xlwings issue #563 reports parameter names of this kind breaking Import Functions).
 _RESERVED_TEXT = """
     Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng DefLngPtr DefObj
     DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit For Friend Function Get Global GoSub
