@@ -66,7 +66,7 @@ def test_the_wheel_holds_every_package_file(dist: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert package_files() - names == set()
-    assert {"xlcap/data/sample-actuals.csv", "xlcap/data/amendment-012.txt", "xlcap/py.typed"} <= names
+    assert {"xlcap/data/sample-actuals.csv", "xlcap/data/amendment-012.txt", "xlcap/py.typed", "udfs.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "tools/", "workbooks/"))]  # not shipped as packages
 
 
@@ -115,3 +115,7 @@ def test_the_installed_commands_find_their_data(installed: dict[str, str], tmp_p
     send = in_fresh_folder(installed, tmp_path, "xlcap send --month 2008-01 --out jan --dry-run")
     assert send.returncode == 0, send.stderr
     assert len(list((tmp_path / "jan" / "outbox").glob("*.eml"))) == 7  # one per manager in the bundled recipients
+
+    lite = in_fresh_folder(installed, tmp_path, "xlcap excel lite --out lite && python -c 'import udfs'")
+    assert lite.returncode == 0, lite.stderr
+    assert {p.name for p in (tmp_path / "lite").iterdir()} == {"main.py", "requirements.txt"}

@@ -242,7 +242,25 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--interpretations", metavar="TOML", help="readings recorded for rows the text does not state plainly")
     imports.add_argument("--data-dir", metavar="DIR", help="the data files to compare with and write to (default: bundled)")
     imports.set_defaults(run=_cmd_import)
+
+    excel = sub.add_parser("excel", help="files for using the Excel functions: lite writes xlwings Lite's main.py")
+    excel_sub = excel.add_subparsers(dest="excel_command", required=True, parser_class=_Parser, help="what to write")
+    lite = excel_sub.add_parser("lite", help="write main.py (xlcap embedded) and requirements.txt for xlwings Lite")
+    lite.add_argument("--out", type=Path, required=True, help="folder to write main.py and requirements.txt into")
+    lite.add_argument("--force", action="store_true", help="replace main.py and requirements.txt if they exist")
+    lite.set_defaults(run=_cmd_excel_lite, json=False)
     return parser
+
+
+def _cmd_excel_lite(args: argparse.Namespace) -> str:
+    from xlcap.lite import write_lite
+
+    main_py, requirements = write_lite(args.out, force=args.force)
+    return (
+        f"Wrote {main_py} and {requirements}.\n"
+        "In Excel, open xlwings Lite: paste main.py over its main.py and requirements.txt over its\n"
+        "requirements.txt, then restart xlwings Lite (menu > Restart)."
+    )
 
 
 def _fail(code: str, message: str, suggestions: Sequence[str], as_json: bool, exit_code: int) -> int:
