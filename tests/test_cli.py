@@ -233,11 +233,12 @@ def test_import_write_refuses_an_installed_package(tmp_path: Path, monkeypatch: 
                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     installed = tmp_path / "lib" / "site-packages" / "xlcap" / "data"
     installed.mkdir(parents=True)
-    monkeypatch.setattr("xlcap.cli.DATA_DIR", installed)
+    monkeypatch.setattr("xlcap.datafiles.DATA_DIR", installed)
     code, out, err = run(capsys, "import", "xlcap/data/amendment-012.txt", "--write")
     assert (code, out) == (2, "")
     assert err == (
-        f"--write would add the amendment to the installed package ({installed}). Valid: --data-dir pointing at the "
-        "xlcap/data folder of a checkout, where the change can be reviewed.\n"
+        f"--write would add the amendment to the installed package ({installed}). Valid: your own data folder "
+        "(--data DIR or XLCAP_DATA), or --data-dir pointing at the xlcap/data folder of a checkout, where the change "
+        "can be reviewed.\n"
     )
     assert list(installed.iterdir()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -264,10 +265,12 @@ def test_write_never_overwrites_a_file(capsys: pytest.CaptureFixture[str], data_
 
 
 def test_write_into_an_empty_data_dir_reproduces_amendment_12(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # A new folder of one's own starts with the agreement's terms (the section and notice its text states).
+    shutil.copy(Path(xlcap.__file__).parent / "data" / "agreement.toml", tmp_path)
     code, out, err = run(
         capsys, "import", REFERENCE, "--interpretations", INTERPRETATIONS, "--write", "--data-dir", str(tmp_path)
     )
-    assert (code, sorted(listing(tmp_path))) == (0, ["amendment-012.toml", "amendment-012.txt"])
+    assert (code, sorted(listing(tmp_path))) == (0, ["agreement.toml", "amendment-012.toml", "amendment-012.txt"])
     assert err == f"Wrote {tmp_path / 'amendment-012.toml'} and {tmp_path / 'amendment-012.txt'}; review them before merging.\n"
     assert out.endswith("Changes: no schedule on file is in force on 2007-11-01, so every portfolio is new.\n")
     assert load_history(tmp_path).amendments[0].rows == xlcap.default_history().amendments[0].rows

@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from xlcap.datafiles import DATA_DIR
+from xlcap.datafiles import DATA_ENV, data_folder
 from xlcap.errors import (
     EXIT_CLOSED_PIPE,
     EXIT_CONFLICT,
+    EXIT_DATA,
     EXIT_DELIVERY,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -160,14 +161,16 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
     from xlcap.amendment_import import import_amendment
     from xlcap.amendment_write import write_amendment
 
-    data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
+    data_dir = Path(args.data_dir) if args.data_dir else data_folder()
     if not data_dir.is_dir():
         raise InvalidInputError(f"Parameter 'data-dir' received {args.data_dir!r}, which is not a directory.")
-    if args.write and not args.data_dir and {"site-packages", "dist-packages"} & set(data_dir.parts):
+    own_folder = args.data_dir or os.environ.get(DATA_ENV)
+    if args.write and not own_folder and {"site-packages", "dist-packages"} & set(data_dir.parts):
         # An installed copy's data would vanish with the next upgrade, unreviewed: write into a checkout.
         raise InvalidInputError(
             f"--write would add the amendment to the installed package ({data_dir}). "
-            "Valid: --data-dir pointing at the xlcap/data folder of a checkout, where the change can be reviewed."
+            "Valid: your own data folder (--data DIR or XLCAP_DATA), or --data-dir pointing at the xlcap/data folder "
+            "of a checkout, where the change can be reviewed."
         )
     history = history_in(data_dir)
     imported = import_amendment(Path(args.file), Path(args.interpretations) if args.interpretations else None)
@@ -183,11 +186,29 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
     return Reply(shown)
 
 
+def _cmd_data_check(args: argparse.Namespace) -> Reply:
+    from xlcap.datacheck import check_folder
+
+    report = check_folder(Path(args.folder) if args.folder else data_folder())
+    rows = sum(len(a.rows) for a in report.amendments)
+    if report.problems:
+        head = f"{report.folder}: {_count(len(report.problems), 'problem')}; fix each, then run this again:"
+        return Reply(head + "\n" + "\n".join(f"  {p}" for p in report.problems), code=EXIT_DATA)
+    return Reply(
+        f"{report.folder}: {_count(len(report.amendments), 'amendment')}, {_count(rows, 'Schedule A row')}; no problems."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from xlcap import __version__
 
     parser = _Parser(prog="xlcap", description="Expense limitation agreements: the limit in force, and why.")
     parser.add_argument("--version", action="version", version=f"xlcap {__version__}")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help=f"folder of agreement data to use (default: ${DATA_ENV}, else the bundled Met Investors data)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     cap = sub.add_parser("cap", help="the expense limit for one portfolio, asset level and date")
@@ -240,8 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true", help="print one JSON object instead of the table and changes")
     imports.add_argument("--write", action="store_true", help="add it as amendment-NNN.toml beside a copy of the file")
     imports.add_argument("--interpretations", metavar="TOML", help="readings recorded for rows the text does not state plainly")
-    imports.add_argument("--data-dir", metavar="DIR", help="the data files to compare with and write to (default: bundled)")
+    imports.add_argument(
+        "--data-dir", metavar="DIR", help="the data files to compare with and write to (default: --data, XLCAP_DATA or bundled)"
+    )
     imports.set_defaults(run=_cmd_import)
+
+    data = sub.add_parser("data", help="the agreement data in use: check a folder before relying on it")
+    data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser, help="check")
+    check = data_sub.add_parser("check", help="every problem in a folder of agreement data, with file and line")
+    check.add_argument("folder", nargs="?", help="the folder (default: --data, XLCAP_DATA or the bundled data)")
+    check.set_defaults(run=_cmd_data_check, json=False)
 
     excel = sub.add_parser("excel", help="files for using the Excel functions: lite writes xlwings Lite's main.py")
     excel_sub = excel.add_subparsers(dest="excel_command", required=True, parser_class=_Parser, help="what to write")
@@ -277,8 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (the table in xlcap.errors). Only an interrupt escapes."""
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    saved_data = os.environ.get(DATA_ENV)
     try:
         args = build_parser().parse_args(argv)
+        if args.data is not None:  # --data DIR is XLCAP_DATA=DIR for this command
+            os.environ[DATA_ENV] = args.data
         run: Callable[[argparse.Namespace], str | Reply] = args.run
         reply = run(args)
         reply = Reply(reply) if isinstance(reply, str) else reply
@@ -301,6 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        if saved_data is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = saved_data
 
 
 def _closed_stdout() -> int:

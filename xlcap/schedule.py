@@ -109,10 +109,26 @@ class Amendment:
         return replace(self, rows=rows)
 
 
+@dataclass(frozen=True)
+class AgreementTerms:
+    """What the agreement's own text says about its term, recorded in agreement.toml beside the amendments.
+
+    `term_section` names the clause each row's term comes from ("section 3"); `notice_days` is the
+    termination notice ("upon ninety (90) days' prior written notice"), None when not recorded:
+    then a termination notice cannot be applied and is refused, never guessed.
+    """
+
+    name: str = ""
+    term_section: str = "term clause"
+    notice_days: int | None = None
+    notice_text: str = ""
+
+
 class History:
     """Every amendment on file; the schedule in force on a date is the latest dated on or before it."""
 
-    def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str]) -> None:
+    def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str], terms: AgreementTerms | None = None) -> None:
+        self.terms = terms or AgreementTerms()
         self.amendments: tuple[Amendment, ...] = tuple(sorted(amendments, key=lambda a: a.date))
         self._dates = [a.date for a in self.amendments]
         everyone = dict.fromkeys(name for a in self.amendments for name in a.portfolios)
