@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from xlcap.amendment_clauses import PERMANENT, Header, Term, assign_terms, normalise, read_header, read_term_clause
-from xlcap.amendment_text import FiledDocument, RawRow, read_filed, segment
+from xlcap.amendment_clauses import PERMANENT, Header, Term, normalise, read_header, read_term_clause
+from xlcap.amendment_html import segment_html
+from xlcap.amendment_terms import Definition, Resolution, assign_terms, read_definitions, term_key
+from xlcap.amendment_text import FiledDocument, RawRow, Segments, check_segments, read_filed, segment_text
 from xlcap.errors import InvalidInputError
 from xlcap.interpretations import RecordedInterpretation, read_interpretations
 from xlcap.limit_text import UnreadableLimit, read_limit
@@ -52,6 +54,7 @@ class ImportedRow:
     term: Term | None
     new_portfolio: bool = False
     interpretation: Interpretation | None = None
+    term_from: str | None = None  # the label of the term clause's grant that gave the term ("b"), when read
 
     @property
     def permanent(self) -> bool:
@@ -69,6 +72,7 @@ class ImportedRow:
             "term_end": None if self.term_end is None else self.term_end.isoformat(),
             "permanent": self.permanent,
             "limit_text": self.limit_text,
+            "term_from": self.term_from,
         }
 
 
@@ -81,6 +85,8 @@ class ImportedAmendment:
     term_clause: str
     rows: tuple[ImportedRow, ...]
     problems: tuple[Problem, ...]
+    definitions: tuple[Definition, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()  # each grant of the term clause and the rows it gives its term
 
     @property
     def number(self) -> int:
@@ -100,8 +106,27 @@ class ImportedAmendment:
             "amendment": self.number,
             "date": self.date.isoformat(),
             "portfolios": [row.to_dict() for row in self.rows],
+            "terms": [
+                {
+                    "from": r.label,
+                    "subject": r.subject,
+                    "term": _term_data(r.term),
+                    "reading": list(r.steps),
+                    "portfolios": list(r.members),
+                }
+                for r in self.resolutions
+            ],
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def _term_data(term: Term) -> str:
+    return term if isinstance(term, str) else term.isoformat()
+
+
+def segment(document: FiledDocument) -> Segments:
+    """Split a filed document into prose paragraphs and Schedule A rows; DocumentError if there is no table."""
+    return check_segments(document, segment_html(document) if document.is_html else segment_text(document))
 
 
 def import_amendment(path: Path, interpretations: Path | None = None) -> ImportedAmendment:
@@ -110,7 +135,9 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
     document = read_filed(path)
     segments = segment(document)
     paragraphs = normalise(segments.paragraphs)
-    header = read_header(paragraphs, str(path))
+    definitions = read_definitions(paragraphs)
+    new_typed = next((d.names for d in definitions if term_key(d.term) == "new portfolio"), ())
+    header = replace(read_header(paragraphs, str(path)), new_portfolios=new_typed)
     problems = [Problem(line, None, message) for line, message in header.problems]
     rows = _read_rows(segments.rows, problems)
     names = tuple(dict.fromkeys(row.portfolio for row in rows if row.portfolio))
@@ -123,6 +150,8 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
             new.append(name)
     clause = read_term_clause(paragraphs)
     terms: dict[str, Term] = {}
+    basis: dict[str, str] = {}
+    resolutions: tuple[Resolution, ...] = ()
     if clause is None:
         problems.append(
             Problem(
@@ -132,10 +161,15 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
             )
         )
     else:
-        terms, found = assign_terms(clause, names, tuple(new))
+        terms, basis, resolutions, found = assign_terms(clause, names, definitions, header.number)
         problems.extend(Problem(clause.line, name, message, "term" if name in names else "document") for name, message in found)
-    rows = [replace(row, term=terms.get(row.portfolio), new_portfolio=row.portfolio in new) for row in rows]
-    imported = ImportedAmendment(document, header, clause.text if clause else "", tuple(rows), tuple(problems))
+    rows = [
+        replace(row, term=terms.get(row.portfolio), term_from=basis.get(row.portfolio), new_portfolio=row.portfolio in new)
+        for row in rows
+    ]
+    imported = ImportedAmendment(
+        document, header, clause.text if clause else "", tuple(rows), tuple(problems), definitions, resolutions
+    )
     if interpretations is None:
         return imported
     return _interpret(imported, read_interpretations(interpretations), index)
@@ -181,7 +215,7 @@ def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretati
                 except UnreadableLimit as exc:
                     raise InvalidInputError(f"{entry.where}: the reading for {name!r} is not read: {exc.reason}.") from None
             elif entry.term is not None:
-                row = replace(row, term=entry.term)
+                row = replace(row, term=entry.term, term_from=None)
             else:
                 continue
             problems[i] = replace(problems[i], resolved_by=entry.interpretation)

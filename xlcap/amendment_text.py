@@ -2,8 +2,9 @@
 
 Plain text is the EDGAR fixed-width form: a two-column table under a "Name of Portfolio" header,
 dashed rules between rows, cells wrapping over several lines, `<PAGE>` markers. HTML filings go
-through `xlcap.amendment_html` into the same `Segments`. Line numbers are 1-based lines of the
-filed file, so every problem can point at the text it is about.
+through `xlcap.amendment_html` into the same `Segments` (`xlcap.amendment_import.segment` picks
+the reader, so neither module imports the other). Line numbers are 1-based lines of the filed
+file, so every problem can point at the text it is about.
 """
 
 from __future__ import annotations
@@ -133,14 +134,8 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def segment(document: FiledDocument) -> Segments:
-    """Split a filed document into prose paragraphs and Schedule A rows; DocumentError if there is no table."""
-    if document.is_html:
-        from xlcap.amendment_html import segment_html  # html.parser is only needed for HTML filings
-
-        segments = segment_html(document)
-    else:
-        segments = _segment_text(document)
+def check_segments(document: FiledDocument, segments: Segments) -> Segments:
+    """The segments of a document, once they are known to hold rows and no paragraph too long to be prose."""
     if not segments.rows:
         raise DocumentError(f"{document.path}: the Schedule A table at line {segments.table_line} has no rows.")
     if long := next((p for p in segments.paragraphs if len(p.text) > MAX_PARAGRAPH), None):
@@ -160,7 +155,8 @@ def no_table(document: FiledDocument) -> DocumentError:
     return DocumentError(f'{document.path}: no Schedule A table found (no line names the "Name of Portfolio" column).')
 
 
-def _segment_text(document: FiledDocument) -> Segments:
+def segment_text(document: FiledDocument) -> Segments:
+    """The prose paragraphs and Schedule A rows of a fixed-width text filing; HTML goes through amendment_html."""
     lines = [line.rstrip("\r").replace("\f", " ") for line in document.text.split("\n")]
     header = next((i for i, line in enumerate(lines) if is_header(line)), None)
     if header is None:
