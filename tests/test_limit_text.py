@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlcap.limit_text import UnreadableLimit, read_limit
-from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
+from xlcap.limits import LIMIT_KINDS, FlatLimit, NoLimit, Tier, TieredLimit
 
 M, B = 10**6, 10**9
 
@@ -245,6 +245,42 @@ def test_refused_with_the_reason(text: str, reason: str, offset: int) -> None:
     assert (info.value.reason, info.value.offset) == (reason, offset)
 
 
+# The data model refuses the same tables, whatever wrote them (a data file edited by hand, an interpretation).
+
+
+@pytest.mark.parametrize(
+    ("tiers", "message"),
+    [
+        ((), "a tiered limit needs at least one tier"),
+        (  # issue 17, planted bug: an empty tier
+            ((0, 100 * M, "0.90"), (100 * M, 100 * M, "0.85"), (100 * M, None, "0.80")),
+            "tier 2 runs from 100,000,000 to 100,000,000, which is empty",
+        ),
+        (((0, 0, "0.90"), (0, None, "0.85")), "tier 1 runs from 0 to 0, which is empty"),
+        (
+            ((0, 100 * M, "0.90"), (200 * M, None, "0.85")),
+            "tier 2 starts at 200,000,000 but tier 1 ends at 100,000,000 (a gap)",
+        ),
+        (
+            ((0, 100 * M, "0.90"), (50 * M, None, "0.85")),
+            "tier 2 starts at 50,000,000 but tier 1 ends at 100,000,000 (they overlap)",
+        ),
+        (
+            ((0, None, "0.90"), (100 * M, None, "0.85")),
+            "tier 1 has no upper bound but is not the last tier",
+        ),
+    ],
+)
+def test_the_data_model_refuses_tiers_that_do_not_fit(tiers: tuple[tuple[int, int | None, str], ...], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        tiered(*tiers)
+    assert str(info.value) == message
+    data = {"kind": "tiered", "tiers": [{"from": lo, "to": hi, "rate": f"{rate}%"} for lo, hi, rate in tiers]}
+    with pytest.raises(ValueError) as info:
+        LIMIT_KINDS["tiered"](data)  # as a data file is loaded
+    assert str(info.value) == message
+
+
 # hypothesis: tier tables written out in several wordings read back to the same tiers.
 
 ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
@@ -361,9 +397,12 @@ PIECES = [
 def test_a_damaged_wording_is_refused_or_read_as_written(
     tiers: tuple[Tier, ...], family: int, rates: int, amounts: int, data: st.DataObject
 ) -> None:
-    """The wording fuzz test: a written tier table with one word deleted, or one piece of another wording put in
-    anywhere, reads back to exactly the tiers written, or is refused with a reason; never other figures."""
-    words = wording(tiers, family, rates, amounts).split(" ")
+    """The wording fuzz test: a written tier table reads back to exactly the tiers written; with one word deleted,
+    or one piece of another wording put in anywhere, it reads the same or is refused with a reason; never other
+    figures."""
+    written = wording(tiers, family, rates, amounts)
+    assert read_limit(written) == TieredLimit(tiers), written  # undamaged, what was written is what is read
+    words = written.split(" ")
     at = data.draw(st.integers(0, len(words) - 1), label="at")
     if data.draw(st.booleans(), label="delete"):
         damaged = words[:at] + words[at + 1 :]
