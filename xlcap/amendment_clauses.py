@@ -31,7 +31,7 @@ _TERM_HEADING = re.compile(r"\bterm\s+and\s+termination\b|\bterm\s+of\s+(?:the\s
 _UNTIL = re.compile(rf"\buntil\s+({CONTRACT_DATE})", re.IGNORECASE)
 # "with respect the existing Portfolios" (no "to") is in filed amendments Nos. 11 to 15.
 _RESPECT = re.compile(
-    r"\bwith\s+respect\s+(?:to\s+)?(.+?)(?=,?\s+(?:and,?\s+)?until\b|,?\s+and\s+(?:will|shall)\b|,\s+and,?\s+with\b|;|,?\.?$)",
+    r"\bwith\s+respect\s+(?:to\s+)?(.+?)(?=,?\s+(?:and,?\s+)?until\b|,?\s+and\s+(?:will|shall)\b|,?\s+and,?\s+with\s+respect\b|;|,?\.?$)",
     re.IGNORECASE,
 )
 _THEREAFTER = re.compile(r",?\s*(?:and\s+)?(?:shall|will)?\s*thereafter\b.*$", re.IGNORECASE)
@@ -41,7 +41,8 @@ _PERMANENT = re.compile(
 )
 _NAME_END = r"(?:(?<=Portfolio)|(?<=Portfolios)|(?<=Series)|(?<=Fund)|(?<=Funds))"
 _NAME_LIST = re.compile(rf"{_NAME_END}\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
-_NAME_LINES = re.compile(rf"{_NAME_END}\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+)")  # a list printed one name a line
+# A list printed one name a line: only "Portfolio" ends a name there ("American Funds Bond Portfolio").
+_NAME_LINES = re.compile(r"(?:(?<=Portfolio)|(?<=Portfolios))\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+)")
 _ENUMERATOR = re.compile(r"^\s*\((?:[0-9]+|[ivx]+|[a-z])\)\s*", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?:(?<!Schedule )\b[A-Z]|\bNo|\bNos|\bInc|\bCo|\bCorp|\bLtd|\bSt|\bU\.S|\bi\.e|\be\.g)$")
 

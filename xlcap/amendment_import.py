@@ -145,7 +145,11 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
     new: list[str] = []
     for typed in header.new_portfolios:
         if (name := index.resolve(typed)) is None:
-            problems.append(Problem(None, typed, "the amendment adds this New Portfolio, but Schedule A does not list it."))
+            close = index.suggest(typed, 1)
+            hint = f" (the closest row is {close[0]!r})" if close else ""
+            problems.append(
+                Problem(None, typed, f"the amendment adds this New Portfolio, but Schedule A does not list it{hint}.")
+            )
         else:
             new.append(name)
     clause = read_term_clause(paragraphs)

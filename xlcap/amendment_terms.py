@@ -197,8 +197,12 @@ class _Reader:
                 self.problems.append((None, f'the term clause speaks of "{item}", but the amendment defines no New Portfolio.'))
             elif (name := self.index.resolve(item)) is not None:
                 members.append(name)
+            elif re.search(r"\bportfolios$", bare, re.IGNORECASE):  # a group, by its plural
+                self.problems.append((None, f'the term clause speaks of "{item}", a group the amendment does not define.'))
             else:
-                self.problems.append((item, f'the term clause names "{item}", which is not in Schedule A.'))
+                close = self.index.suggest(item, 1)
+                hint = f" (the closest row is {close[0]!r})" if close else ""
+                self.problems.append((item, f'the term clause names "{item}", which is not in Schedule A{hint}.'))
         return list(dict.fromkeys(members))
 
 

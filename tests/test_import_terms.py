@@ -1,0 +1,441 @@
+"""Amendments as the Trust's later filings word them: defined terms, group term clauses, table-form breakpoints.
+
+Every document here is written for the test in the filed fixed-width form (tests/filed.py) with
+made-up names, rates and dates; the wordings are those of the filed amendments in
+shared/agreements/real-excerpts (a "New Portfolios" list one name a line, "with respect the existing
+Portfolios", "other than the New Portfolio set forth in ...", a definition inside the except-list).
+Expected terms are written out by hand from each document's term clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.filed import filed_text
+from xlcap.amendment_import import ImportedAmendment, Problem, import_amendment
+from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
+
+M, B = 10**6, 10**9
+SCHEDULE = "2. Schedule A. Schedule A to the Agreement, as amended, which sets forth the Portfolios of the Trust, is hereby "
+TERM_HEADING = (
+    "3. Term and Termination of Agreement. The Term and Termination provisions of this Agreement are amended as follows:"
+)
+THEREAFTER = (
+    " The Agreement shall thereafter continue in effect with respect to each Portfolio from year to year provided such "
+    "continuance is specifically approved by a majority of the Independent Trustees."
+)
+
+
+def tiered(*rows: tuple[int, int | None, str]) -> TieredLimit:
+    return TieredLimit(tuple(Tier(lo, hi, Decimal(rate) / 100) for lo, hi, rate in rows))
+
+
+def flat(rate: str) -> FlatLimit:
+    return FlatLimit(Decimal(rate) / 100)
+
+
+def imported(tmp_path: Path, number: int, sections: list[str], rows: list[tuple[str, str]]) -> ImportedAmendment:
+    path = tmp_path / f"amendment-{number:03d}.txt"
+    path.write_text(filed_text(number, "May 1, 2010", sections, rows), encoding="utf-8")
+    return import_amendment(path)
+
+
+def terms(amendment: ImportedAmendment) -> dict[str, object]:
+    return {r.portfolio: r.term for r in amendment.rows}
+
+
+def test_new_portfolios_listed_one_a_line_table_form_breakpoints_and_the_filings_typo(tmp_path: Path) -> None:
+    names = ["Juniper Global Bond Portfolio", "Kestrel Small Cap Portfolio", "Larch Dividend Portfolio"]
+    amendment = imported(
+        tmp_path,
+        16,
+        [
+            '1. New Portfolios. The Manager and the Trust have determined to add the following portfolios ("New '
+            'Portfolios") to the Agreement on the terms and conditions contained in the Agreement, and at the level of '
+            "the expense limitation applicable to each New Portfolio as set forth in the attached schedule:",
+            "\n".join(" " * 18 + name for name in names),
+            SCHEDULE + "replaced in its entirety by Amendment No. 16 to Schedule A attached hereto.",
+            TERM_HEADING,
+            "This Agreement shall continue in effect until April 30, 2011 with respect the existing Portfolios set forth in "
+            "Amendment No. 16 to Schedule A (except Hawthorn Income and Growth Portfolio and Ibis Real Return Portfolio) "
+            "and with respect to all of the New Portfolios until April 30, 2012. The expense limitation for the Hawthorn "
+            "Income and Growth Portfolio is permanent. This Agreement shall continue in effect with respect to the Ibis "
+            "Real Return Portfolio until October 31, 2010." + THEREAFTER,
+        ],
+        [
+            ("Aspen Core Equity Portfolio", "0.85%"),
+            ("Birch Mid-Cap Value Portfolio", "0.90% First $100 million 0.85% Next $400 million 0.80% Excess of $500 million"),
+            ("Cedar Municipal Portfolio", "First $1B 0.625% $1B to $2.5B 0.600% Over $2.5B 0.575%"),
+            ("Hawthorn Income and Growth Portfolio", "0.70% of first $750MM, 0.65% of next $750MM, 0.60% on excess"),
+            ("Ibis Real Return Portfolio", "None"),
+            ("Juniper Global Bond Portfolio", "0.725%"),
+            (
+                "Kestrel Small Cap Portfolio",
+                "1.10% up to $250 million; 1.05% from $250 million to $1 billion; and 1.00% in excess of $1 billion",
+            ),
+            ("Larch Dividend Portfolio", "0.80%"),
+        ],
+    )
+    assert amendment.problems == ()
+    assert amendment.header.new_portfolios == tuple(names)
+    assert [r.portfolio for r in amendment.rows if r.new_portfolio] == names
+    assert {r.portfolio: r.limit for r in amendment.rows} == {
+        "Aspen Core Equity Portfolio": flat("0.85"),
+        # table form, a rate then its band, incremental: 0-100M, 100M + 400M = 500M, over 500M
+        "Birch Mid-Cap Value Portfolio": tiered((0, 100 * M, "0.90"), (100 * M, 500 * M, "0.85"), (500 * M, None, "0.80")),
+        # table form, a band then its rate, cumulative
+        "Cedar Municipal Portfolio": tiered((0, B, "0.625"), (B, 2500 * M, "0.600"), (2500 * M, None, "0.575")),
+        # "of first ... of next ... on excess", $750MM: 0-750M, 750M + 750M = 1.5B, over 1.5B
+        "Hawthorn Income and Growth Portfolio": tiered(
+            (0, 750 * M, "0.70"), (750 * M, 1500 * M, "0.65"), (1500 * M, None, "0.60")
+        ),
+        "Ibis Real Return Portfolio": NoLimit(),
+        "Juniper Global Bond Portfolio": flat("0.725"),
+        "Kestrel Small Cap Portfolio": tiered((0, 250 * M, "1.10"), (250 * M, B, "1.05"), (B, None, "1.00")),
+        "Larch Dividend Portfolio": flat("0.80"),
+    }
+    # existing = the five rows that are not New Portfolios; minus Hawthorn (permanent) and Ibis (its own date)
+    assert terms(amendment) == {
+        "Aspen Core Equity Portfolio": dt.date(2011, 4, 30),
+        "Birch Mid-Cap Value Portfolio": dt.date(2011, 4, 30),
+        "Cedar Municipal Portfolio": dt.date(2011, 4, 30),
+        "Hawthorn Income and Growth Portfolio": "permanent",
+        "Ibis Real Return Portfolio": dt.date(2010, 10, 31),
+        "Juniper Global Bond Portfolio": dt.date(2012, 4, 30),
+        "Kestrel Small Cap Portfolio": dt.date(2012, 4, 30),
+        "Larch Dividend Portfolio": dt.date(2012, 4, 30),
+    }
+    a, b, c, d = amendment.resolutions
+    assert (a.term, a.steps, a.members) == (
+        dt.date(2011, 4, 30),
+        (
+            '"existing Portfolios": the 5 rows of this Schedule A that are not New Portfolios',
+            "except Hawthorn Income and Growth Portfolio, Ibis Real Return Portfolio",
+        ),
+        ("Aspen Core Equity Portfolio", "Birch Mid-Cap Value Portfolio", "Cedar Municipal Portfolio"),
+    )
+    assert (b.subject, b.steps) == (
+        "all of the New Portfolios",
+        (f'"New Portfolios": defined at line 13 by ("New Portfolios") as {", ".join(names)}',),
+    )
+    assert [(r.subject, r.term) for r in (c, d)] == [
+        ("the Hawthorn Income and Growth Portfolio", "permanent"),
+        ("the Ibis Real Return Portfolio", dt.date(2010, 10, 31)),
+    ]
+    assert {r.portfolio: r.term_from for r in amendment.rows} == dict(
+        zip(terms(amendment), ["a", "a", "a", "c", "d", "b", "b", "b"], strict=True)
+    )
+
+
+def test_new_portfolios_defined_by_the_heading_and_again_inside_the_except_list(tmp_path: Path) -> None:
+    rows = [(n, "0.75%") for n in ("Aspen Core Equity Portfolio", "Mesa Portfolio", "Nimbus Portfolio", "Onyx Portfolio")]
+    sections = [
+        "1. New Portfolios. The Manager and the Trust have determined to add the Mesa Portfolio, the Nimbus Portfolio and "
+        "the Onyx Portfolio to the Agreement on the terms and conditions contained in the Agreement.",
+        TERM_HEADING,
+        "This Agreement shall continue in effect until April 30, 2011 with respect to all of the Portfolios (except the "
+        'Mesa Portfolio, the Nimbus Portfolio and the Onyx Portfolio (together, the "New Portfolios")) and until April 30, '
+        "2012 with respect to all of the New Portfolios." + THEREAFTER,
+    ]
+    amendment = imported(tmp_path, 17, sections, rows)
+    assert amendment.problems == ()
+    assert amendment.header.new_portfolios == ("Mesa Portfolio", "Nimbus Portfolio", "Onyx Portfolio")
+    assert [(d.term, d.line, d.how) for d in amendment.definitions] == [
+        ("New Portfolios", 13, "the heading of section 1"),
+        ("New Portfolios", 20, '(together, the "New Portfolios")'),  # the line its paragraph starts on
+    ]
+    assert terms(amendment) == {
+        "Aspen Core Equity Portfolio": dt.date(2011, 4, 30),
+        "Mesa Portfolio": dt.date(2012, 4, 30),
+        "Nimbus Portfolio": dt.date(2012, 4, 30),
+        "Onyx Portfolio": dt.date(2012, 4, 30),
+    }
+    assert amendment.resolutions[0].steps == (
+        '"all of the Portfolios": all 4 rows of this Schedule A',
+        "except Mesa Portfolio, Nimbus Portfolio, Onyx Portfolio",  # named, and defined as the New Portfolios
+    )
+    # The two definitions must agree: a clause that defines the group otherwise is a problem, not a choice.
+    sections[2] = sections[2].replace(
+        "the Nimbus Portfolio and the Onyx", "the Nimbus Portfolio, the Aspen Core Equity Portfolio and the Onyx"
+    )
+    amendment = imported(tmp_path, 17, sections, rows)
+    assert amendment.problems[0] == Problem(
+        20, None, '"New Portfolios" is defined twice with different portfolios (line 13 and line 20).', "document"
+    )
+
+
+def test_all_other_than_the_new_portfolio_then_the_new_portfolio(tmp_path: Path) -> None:
+    rows = [("Aspen Core Equity Portfolio", "0.85%"), ("Quartz Portfolio", "0.95%"), ("Ibis Real Return Portfolio", "None")]
+    amendment = imported(
+        tmp_path,
+        18,
+        [
+            '1. New Portfolio. The Manager and the Trust have determined to add the Quartz Portfolio, ("New Portfolio") to '
+            "the Agreement on the terms and conditions contained in the Agreement.",
+            TERM_HEADING,
+            "This Agreement shall continue in effect with respect to all of the Portfolios, other than the New Portfolio set "
+            "forth in Amendment No. 18 to Schedule A, until April 30, 2011, and, with respect to the New Portfolio, until "
+            "April 30, 2012, and shall thereafter continue in effect with respect to each Portfolio from year to year "
+            "provided such continuance is specifically approved by a majority of the Independent Trustees.",
+        ],
+        rows,
+    )
+    assert amendment.problems == ()
+    assert terms(amendment) == {
+        "Aspen Core Equity Portfolio": dt.date(2011, 4, 30),
+        "Quartz Portfolio": dt.date(2012, 4, 30),
+        "Ibis Real Return Portfolio": dt.date(2011, 4, 30),
+    }
+    assert [(r.subject, r.members) for r in amendment.resolutions] == [
+        (
+            "all of the Portfolios, other than the New Portfolio set forth in Amendment No. 18 to Schedule A",
+            ("Aspen Core Equity Portfolio", "Ibis Real Return Portfolio"),
+        ),
+        ("the New Portfolio", ("Quartz Portfolio",)),
+    ]
+
+
+def test_numbered_new_portfolios_each_defined_and_one_clause_for_new_and_existing(tmp_path: Path) -> None:
+    rows = [("Aspen Core Equity Portfolio", "0.85%"), ("Pine Portfolio", "0.65%"), ("Quill Portfolio", "0.70%")]
+    rows.append(("Birch Mid-Cap Value Portfolio", "0.90%"))
+    amendment = imported(
+        tmp_path,
+        19,
+        [
+            "1. New Portfolios. The Manager and the Trust have determined to add the (1) Pine Portfolio and (2) Quill "
+            'Portfolio (each a "New Portfolio") to the Agreement.',
+            TERM_HEADING,
+            "This Agreement shall continue in effect until April 30, 2013 with respect to the New Portfolios and the existing "
+            "Portfolios set forth in Amendment No. 19 to Schedule A (except Aspen Core Equity Portfolio). The expense "
+            "limitation for the Aspen Core Equity Portfolio is permanent." + THEREAFTER,
+        ],
+        rows,
+    )
+    assert amendment.problems == ()
+    assert amendment.header.new_portfolios == ("Pine Portfolio", "Quill Portfolio")
+    assert terms(amendment) == {
+        "Aspen Core Equity Portfolio": "permanent",
+        "Pine Portfolio": dt.date(2013, 4, 30),
+        "Quill Portfolio": dt.date(2013, 4, 30),
+        "Birch Mid-Cap Value Portfolio": dt.date(2013, 4, 30),
+    }
+
+
+def test_what_does_not_resolve_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    rows = [("Aspen Core Equity Portfolio", "0.85%"), ("Pine Portfolio", "0.65%"), ("Birch Mid-Cap Value Portfolio", "0.90%")]
+    amendment = imported(
+        tmp_path,
+        20,
+        [
+            '1. New Portfolio. The Manager and the Trust have determined to add the Pine Portfolio ("New Portfolio") to the '
+            "Agreement.",
+            TERM_HEADING,
+            "This Agreement shall continue in effect until April 30, 2011 with respect to the existing Portfolios set forth "
+            "in Amendment No. 19 to Schedule A (except the Pine Portfolio) and until April 30, 2012 with respect to the "
+            "Equity Portfolios. This Agreement shall continue in effect with respect to the Birch Mid-Cap Value Portfolio "
+            "until October 31, 2010." + THEREAFTER,
+        ],
+        rows,
+    )
+    line = 19  # the term clause's first line
+    assert amendment.problems == (
+        Problem(
+            line,
+            None,
+            'the term clause speaks of "set forth in Amendment No. 19 to Schedule A", which is not this amendment\'s '
+            "Schedule A (Amendment No. 20).",
+        ),
+        Problem(
+            line,
+            "Pine Portfolio",
+            'the term clause excepts it from "the existing Portfolios set forth in Amendment No. 19 to Schedule A (except '
+            'the Pine Portfolio)", which does not include it.',
+            "term",
+        ),
+        Problem(line, None, 'the term clause speaks of "Equity Portfolios", a group the amendment does not define.'),
+        Problem(line, "Pine Portfolio", "the term clause gives it no end date and does not make it permanent.", "term"),
+        Problem(
+            line,
+            "Birch Mid-Cap Value Portfolio",
+            "the term clause gives it more than one term (until 2010-10-31 [c] and until 2011-04-30 [a]).",
+            "term",
+        ),
+    )
+    assert terms(amendment)["Aspen Core Equity Portfolio"] == dt.date(2011, 4, 30)
+
+
+# hypothesis: term clauses over random groups of portfolios, with definitions and exceptions, written in the
+# filings' wordings; every row's term read back.
+
+POOL = [
+    *("Aspen Core Equity", "Birch Mid-Cap Value", "Cedar Municipal", "Dogwood Growth and Income", "Elm Total Return"),
+    *("Fir Real Estate", "Gum Tree Emerging Markets", "Hawthorn Income and Growth", "Ibis Real Return", "Juniper Bond"),
+    *("Kestrel Small Cap", "Larch Dividend", "Maple Growth & Value", "Nimbus Capital Appreciation", "Onyx Inflation"),
+    *("Pine Strategic Income", "Quill Large-Cap Core", "Rowan Balanced Allocation", "Met/Sable Global Markets"),
+]
+DATES = [dt.date(y, m, d) for y in range(2010, 2014) for m, d in ((4, 30), (10, 31))]
+NEW_STYLES = ("paren", "together", "each", "heading", "following", "numbered", "in-except")
+CLAUSE_STYLES = ("reference", "typo", "other-than", "union")
+
+
+def listed(names: list[str], the: bool) -> str:
+    names = [f"the {n}" if the else n for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def new_term(new: list[str]) -> str:
+    return "New Portfolio" if len(new) == 1 else "New Portfolios"
+
+
+def section_1(new: list[str], style: str, the: bool) -> list[str]:
+    term = new_term(new)
+    opening = "1. New Portfolios. The Manager and the Trust have determined to add "
+    rest = " to the Agreement on the terms and conditions contained in the Agreement."
+    if style == "paren":
+        return [f'{opening}{listed(new, the)}, ("{term}"){rest}']
+    if style in ("together", "each"):
+        how = "together, the" if style == "together" else "each a"
+        return [f'{opening}{listed(new, the)} ({how} "{term if style == "together" else "New Portfolio"}"){rest}']
+    if style in ("heading", "in-except"):  # in-except: the heading defines them, and the clause again
+        return [f"{opening}{listed(new, the)}{rest}"]
+    if style == "numbered":
+        return [f'{opening}{" and ".join(f"({i}) {n}" for i, n in enumerate(new, 1))} ("{term}"){rest}']
+    return [  # following: one name a line after the colon
+        f'{opening}the following portfolios ("{term}") to the Agreement at the level of the expense limitation set '
+        "forth in the attached schedule:",
+        "\n".join(" " * 18 + n for n in new),
+    ]
+
+
+@st.composite
+def term_documents(draw: st.DrawFn) -> tuple[list[str], list[str], dict[str, object], list[str]]:
+    """(Schedule A names, New Portfolios, the term each row must get, the sections of the document)."""
+    rows = [f"{n} Portfolio" for n in draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=10, unique=True))]
+    new = [n for n in rows if draw(st.booleans())]
+    existing = [n for n in rows if n not in new]
+    d_new, d_old = draw(st.sampled_from(DATES)), draw(st.sampled_from(DATES))
+    kinds = {n: draw(st.sampled_from(["group", "group", "permanent", "own"])) for n in existing}
+    own = {n: draw(st.sampled_from(DATES)) for n in existing if kinds[n] == "own"}
+    excepted = [n for n in existing if kinds[n] != "group"]
+    the = draw(st.booleans())
+    style = draw(st.sampled_from(NEW_STYLES)) if new else ""
+    clause = draw(st.sampled_from(CLAUSE_STYLES))
+    if clause == "union" and (not new or d_new != d_old):
+        clause = "reference"
+    if style == "in-except" or (clause == "other-than" and not new):
+        clause = "other-than" if style != "in-except" else "in-except"
+    expected: dict[str, object] = {n: d_new for n in new}
+    expected |= {n: d_old if kinds[n] == "group" else own.get(n, "permanent") for n in existing}
+
+    exc = f" (except {listed(excepted, the)})" if excepted else ""
+    schedule = "set forth in Amendment No. 21 to Schedule A"
+    term, day_new, day_old = new_term(new), _day(d_new), _day(d_old)
+    sentences: list[str] = []
+    if clause == "reference":
+        first = f"with respect to the {term} until {day_new} and will continue in effect " if new else ""
+        sentences.append(
+            f"This Agreement shall continue in effect {first}until {day_old} with respect to the existing Portfolios "
+            f"{schedule}{exc}."
+        )
+    elif clause == "typo":  # "with respect the existing Portfolios", then the New Portfolios in a sentence of their own
+        sentences.append(
+            f"This Agreement shall continue in effect until {day_old} with respect the existing Portfolios {schedule}{exc}."
+        )
+        if new:
+            sentences.append(f"This Agreement shall continue in effect until {day_new} with respect to all of the {term}.")
+    elif clause == "union":
+        sentences.append(
+            f"This Agreement shall continue in effect until {day_old} with respect to the {term} and the existing "
+            f"Portfolios {schedule}{exc}."
+        )
+    elif clause == "other-than":
+        others = ([f"the {term}"] if new else []) + [f"the {n}" if the else n for n in excepted]
+        if others:
+            head = f"with respect to all of the Portfolios, other than {listed(others, False)} {schedule}, until {day_old}"
+        else:
+            head = f"with respect to all of the Portfolios {schedule} until {day_old}"
+        tail = f", and, with respect to the {term}, until {day_new}" if new else ""
+        sentences.append(
+            f"This Agreement shall continue in effect {head}{tail}, and shall thereafter continue in effect from year to year."
+        )
+    else:  # in-except: the New Portfolios defined inside the except-list, then named by their term
+        inside = f'{listed(new, the)} (together, the "{term}")' + "".join(f", {'the ' * the}{n}" for n in excepted)
+        sentences.append(
+            f"This Agreement shall continue in effect until {day_old} with respect to all of the Portfolios (except {inside}) "
+            f"and until {day_new} with respect to all of the {term}."
+        )
+    permanent = [n for n in excepted if kinds[n] == "permanent"]
+    if permanent:
+        verb = "limitation for" if len(permanent) == 1 else "limitations for"
+        sentences.append(f"The expense {verb} {listed(permanent, True)} {'is' if len(permanent) == 1 else 'are'} permanent.")
+    for n, day in own.items():
+        if draw(st.booleans()):
+            sentences.append(f"This Agreement shall continue in effect with respect to the {n} until {_day(day)}.")
+        else:
+            sentences.append(f"This Agreement shall continue in effect until {_day(day)} with respect to the {n}.")
+    sections = [*(section_1(new, style, the) if new else []), TERM_HEADING, " ".join(sentences) + THEREAFTER]
+    return rows, new, expected, sections
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(term_documents())
+def test_every_rows_term_is_read_back_from_a_generated_clause(
+    tmp_path: Path, document: tuple[list[str], list[str], dict[str, object], list[str]]
+) -> None:
+    rows, new, expected, sections = document
+    amendment = imported(tmp_path, 21, sections, [(n, "0.75%") for n in rows])
+    assert amendment.problems == (), (sections, amendment.problems)
+    assert terms(amendment) == expected
+    assert [r.portfolio for r in amendment.rows if r.new_portfolio] == new
+    given_by = {r.label: r for r in amendment.resolutions}
+    for row in amendment.rows:  # each row names the grant that gave its term, and that grant lists it
+        assert row.term_from is not None and row.portfolio in given_by[row.term_from].members
+        assert given_by[row.term_from].term == row.term
+
+
+def test_a_listed_name_with_funds_in_it_and_a_misspelt_new_portfolio(tmp_path: Path) -> None:
+    rows = [
+        ("Granite Funds Bond Portfolio", "0.60%"),
+        ("Granite Funds Growth Portfolio", "0.70%"),
+        ("Van Kampf Value Portfolio", "0.80%"),
+    ]
+    amendment = imported(
+        tmp_path,
+        22,
+        [
+            '1. New Portfolios. The Manager and the Trust have determined to add the following portfolios ("New '
+            'Portfolios") to the Agreement:',
+            " " * 18
+            + "Granite Funds Bond Portfolio\n"
+            + " " * 18
+            + "Granite Funds Growth Portfolio\n"
+            + " " * 18
+            + "Van Kampe Value Portfolio",
+            TERM_HEADING,
+            "This Agreement shall continue in effect until April 30, 2012 with respect to the New Portfolios." + THEREAFTER,
+        ],
+        rows,
+    )
+    assert amendment.header.new_portfolios == (
+        "Granite Funds Bond Portfolio",
+        "Granite Funds Growth Portfolio",
+        "Van Kampe Value Portfolio",
+    )
+    assert amendment.problems == (  # the filings' own kind of typo ("Van Kamper"): reported, with the row it may mean
+        Problem(
+            None,
+            "Van Kampe Value Portfolio",
+            "the amendment adds this New Portfolio, but Schedule A does not list it (the closest row is 'Van Kampf Value "
+            "Portfolio').",
+        ),
+        Problem(23, "Van Kampf Value Portfolio", "the term clause gives it no end date and does not make it permanent.", "term"),
+    )
