@@ -13,11 +13,14 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.filed import filed_text
 from xlcap.amendment_import import ImportedAmendment, Problem, import_amendment
+from xlcap.amendment_write import write_amendment
+from xlcap.errors import ImportRefusedError
 from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
 
 M, B = 10**6, 10**9
@@ -439,3 +442,64 @@ def test_a_listed_name_with_funds_in_it_and_a_misspelt_new_portfolio(tmp_path: P
         ),
         Problem(23, "Van Kampf Value Portfolio", "the term clause gives it no end date and does not make it permanent.", "term"),
     )
+
+
+PER_CLASS_TABLE = """
+                                   SCHEDULE A
+--------------------------------------------------------------------------------
+                                   Share          Maximum Annual
+Name of Series                     Class          Operating Expense Limit
+---------------------------------- -------------- ------------------------------
+---------------------------------- -------------- ------------------------------
+Tarn Conservative Term Series      L, R, S, I     0.65%
+---------------------------------- -------------- ------------------------------
+---------------------------------- -------------- ------------------------------
+Tarn Conservative Term Series      Z              0.50%
+---------------------------------- -------------- ------------------------------
+"""
+PER_CLASS_HTML = """<html><body>
+<p>AMENDMENT NO. 23 to the Amended and Restated Expense Limitation Agreement, dated as of May 1, 2010, by and
+between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust").</p>
+<p>This Agreement shall continue in effect until April 30, 2011 with respect to all of the Portfolios.</p>
+<table>
+<tr><td>Name of Series</td><td>Share Class</td><td>Maximum Annual Operating Expense Limit</td></tr>
+<tr><td>Tarn Conservative Term Series</td><td>L, R, S, I</td><td>0.65%</td></tr>
+<tr><td>Tarn Conservative Term Series</td><td>Z</td><td>0.50%</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_share_class_column_is_a_problem_on_every_row_not_a_guess(tmp_path: Path) -> None:
+    """Decision (issue 15): the data model can hold per-class rows (share_classes), but the importer does not read
+    them yet (three-column segmentation, per-class diff and writer are another issue); each row is a document
+    problem, which no interpretation can resolve, so --write refuses the file."""
+    text = filed_text(
+        23,
+        "May 1, 2010",
+        [TERM_HEADING, "This Agreement shall continue in effect until April 30, 2011 with respect to all of the Portfolios."],
+        [("X Portfolio", "0.10%")],
+    )
+    text = text[: text.index("<PAGE>")] + PER_CLASS_TABLE
+    html = tmp_path / "amendment-023.htm"
+    html.write_text(PER_CLASS_HTML, encoding="utf-8")
+    for path, heading, rows in (
+        (tmp_path / "amendment-023.txt", 23, (26, 29)),
+        (html, 6, (7, 8)),  # lines of the HTML: the heading row, then one <tr> a line
+    ):
+        if path.suffix == ".txt":
+            path.write_text(text, encoding="utf-8")
+        amendment = import_amendment(path)
+        assert tuple(p for p in amendment.problems if p.portfolio) == tuple(
+            Problem(
+                line,
+                "Tarn Conservative Term Series",
+                f'row not read: Schedule A has a "Share Class" column (line {heading}), so this row is the limit of one '
+                "class group; xlcap does not import per-class limits yet: give each class group its own row in the data "
+                'file (share_classes = ["A", ...]).',
+            )
+            for line in rows
+        ), path
+        assert [r.limit for r in amendment.rows] == [None, None]
+        with pytest.raises(ImportRefusedError):  # a document problem: no interpretation resolves it
+            write_amendment(amendment, tmp_path, None)
+        assert not list(tmp_path.glob("*.toml"))

@@ -43,6 +43,7 @@ _NAME_END = r"(?:(?<=Portfolio)|(?<=Portfolios)|(?<=Series)|(?<=Fund)|(?<=Funds)
 _NAME_LIST = re.compile(rf"{_NAME_END}\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 # A list printed one name a line: only "Portfolio" ends a name there ("American Funds Bond Portfolio").
 _NAME_LINES = re.compile(r"(?:(?<=Portfolio)|(?<=Portfolios))\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+)")
+_PARENTHESIS = re.compile(r"[()]")
 _ENUMERATOR = re.compile(r"^\s*\((?:[0-9]+|[ivx]+|[a-z])\)\s*", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?:(?<!Schedule )\b[A-Z]|\bNo|\bNos|\bInc|\bCo|\bCorp|\bLtd|\bSt|\bU\.S|\bi\.e|\be\.g)$")
 
@@ -166,14 +167,15 @@ def split_names(text: str, one_a_line: bool = False) -> tuple[str, ...]:
 def mask_parentheses(text: str) -> str:
     """`text` with every closed parenthesis, nested ones with it, blanked to \x01 (same length), so patterns
     that look for "until" or "with respect to" see only the clause's own words. An unclosed "(" stays."""
-    out, opened = list(text), []
-    for i, c in enumerate(text):
-        if c == "(":
-            opened.append(i)
-        elif c == ")" and opened:
-            start = opened.pop()
-            out[start : i + 1] = "\x01" * (i + 1 - start)
-    return "".join(out)
+    spans, opened = [], []
+    for m in _PARENTHESIS.finditer(text):  # only the parentheses, not every character: the clause is read per import
+        if m.group() == "(":
+            opened.append(m.start())
+        elif opened:
+            spans.append((opened.pop(), m.end()))  # nested ones too: inside an unclosed "(" they must not show
+    for start, end in spans:
+        text = text[:start] + "\x01" * (end - start) + text[end:]
+    return text
 
 
 def sentences(text: str) -> list[str]:

@@ -11,7 +11,18 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from xlcap.amendment_text import FURNITURE, LIMIT_HEADING, Cell, FiledDocument, Paragraph, RawRow, Segments, is_header, no_table
+from xlcap.amendment_text import (
+    FURNITURE,
+    LIMIT_HEADING,
+    Cell,
+    FiledDocument,
+    Paragraph,
+    RawRow,
+    Segments,
+    is_header,
+    names_classes,
+    no_table,
+)
 from xlcap.errors import DocumentError
 
 _ACTIVE = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet"})
@@ -189,7 +200,8 @@ def segment_html(document: FiledDocument) -> Segments:
     first = table[header][name_col].marks[0][1]
     if limit_col is None:
         raise DocumentError(f"{document.path}: line {first}: the Schedule A header names no limit column.")
-    return Segments(tuple(reader.paragraphs), tuple(_rows(table[header + 1 :], name_col, limit_col)), first)
+    classes = next((c.marks[0][1] for row in table[: header + 1] for c in row if c.marks and names_classes(c.text)), None)
+    return Segments(tuple(reader.paragraphs), tuple(_rows(table[header + 1 :], name_col, limit_col)), first, classes)
 
 
 def _rows(table: list[list[Cell]], name_col: int, limit_col: int) -> list[RawRow]:

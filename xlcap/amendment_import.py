@@ -24,6 +24,11 @@ from xlcap.names import NameIndex, name_key
 from xlcap.schedule import Interpretation
 
 ProblemKind = Literal["limit", "term", "document"]
+PER_CLASS_ROW = (
+    'row not read: Schedule A has a "Share Class" column (line {line}), so this row is the limit of one class group; '
+    "xlcap does not import per-class limits yet: give each class group its own row in the data file (share_classes = "
+    '["A", ...]).'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +144,7 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
     new_typed = next((d.names for d in definitions if term_key(d.term) == "new portfolio"), ())
     header = replace(read_header(paragraphs, str(path)), new_portfolios=new_typed)
     problems = [Problem(line, None, message) for line, message in header.problems]
-    rows = _read_rows(segments.rows, problems)
+    rows = _read_rows(segments.rows, problems, segments.class_column)
     names = tuple(dict.fromkeys(row.portfolio for row in rows if row.portfolio))
     index = NameIndex(names, {})
     new: list[str] = []
@@ -179,12 +184,16 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
     return _interpret(imported, read_interpretations(interpretations), index)
 
 
-def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem]) -> list[ImportedRow]:
+def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem], class_column: int | None) -> list[ImportedRow]:
     rows: list[ImportedRow] = []
     seen: dict[str, str] = {}
     for raw in raw_rows:
         name = raw.name.text
         limit: Limit | None = None
+        if class_column is not None:  # a document problem: no interpretation can make one row of several classes
+            problems.append(Problem(raw.lines[0], name or None, PER_CLASS_ROW.format(line=class_column)))
+            rows.append(ImportedRow(name, raw.limit.text, raw.lines, None, None))
+            continue
         if raw.layout:
             problems.append(Problem(raw.lines[0], name or None, f"row not read: {raw.layout}.", "limit"))
         else:

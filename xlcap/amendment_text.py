@@ -32,6 +32,7 @@ FURNITURE = re.compile(
     r"schedule\s+a|\(continued\)|amendment\s+no\.\s*[0-9]+)\s*)+)\s*",
     re.IGNORECASE,
 )
+_CLASS_HEADING = re.compile(r"\b(?:share\s+)?class(?:es)?\b", re.IGNORECASE)
 _RULE = re.compile(r"\s*-{3,}(?:\s+-{3,})*\s*")
 _DASHES = re.compile(r"-{3,}")
 
@@ -101,6 +102,7 @@ class Segments:
     paragraphs: tuple[Paragraph, ...]
     rows: tuple[RawRow, ...]
     table_line: int
+    class_column: int | None = None  # the line of a "Share Class" column heading: limits per class group
 
 
 def read_filed(path: Path) -> FiledDocument:
@@ -146,6 +148,11 @@ def check_segments(document: FiledDocument, segments: Segments) -> Segments:
     return segments
 
 
+def names_classes(text: str) -> bool:
+    """Whether a heading names a share class column ("Share Class", "Classes")."""
+    return _CLASS_HEADING.search(text) is not None
+
+
 def is_header(text: str) -> bool:
     """Whether a line or cell begins with the name column's heading ("Name of Portfolio"); prose may say it too."""
     return _HEADER.match(text.strip()) is not None
@@ -169,7 +176,8 @@ def segment_text(document: FiledDocument) -> Segments:
     end = rules[-1] if rules else len(lines)
     rows = _rows(lines, start, end, column)
     prose = [*range(0, header), *range(end + 1, len(lines))]
-    return Segments(_paragraphs(lines, prose), tuple(rows), header + 1)
+    classes = next((i + 1 for i in range(max(header - 2, 0), start) if names_classes(lines[i])), None)
+    return Segments(_paragraphs(lines, prose), tuple(rows), header + 1, classes)
 
 
 def _limit_column(lines: list[str], header: int) -> tuple[int, int] | None:
