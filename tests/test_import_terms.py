@@ -282,7 +282,7 @@ POOL = [
     *("Pine Strategic Income", "Quill Large-Cap Core", "Rowan Balanced Allocation", "Met/Sable Global Markets"),
 ]
 DATES = [dt.date(y, m, d) for y in range(2010, 2014) for m, d in ((4, 30), (10, 31))]
-NEW_STYLES = ("paren", "together", "each", "heading", "following", "numbered", "in-except")
+NEW_STYLES = ("paren", "together", "each", "individually", "heading", "following", "numbered", "in-except")
 CLAUSE_STYLES = ("reference", "typo", "other-than", "union")
 
 
@@ -304,6 +304,8 @@ def section_1(new: list[str], style: str, the: bool) -> list[str]:
     if style in ("together", "each"):
         how = "together, the" if style == "together" else "each a"
         return [f'{opening}{listed(new, the)} ({how} "{term if style == "together" else "New Portfolio"}"){rest}']
+    if style == "individually":
+        return [f'{opening}{listed(new, the)} (individually, a "New Portfolio" and collectively, the "New Portfolios"){rest}']
     if style in ("heading", "in-except"):  # in-except: the heading defines them, and the clause again
         return [f"{opening}{listed(new, the)}{rest}"]
     if style == "numbered":
@@ -338,6 +340,8 @@ def term_documents(draw: st.DrawFn) -> tuple[list[str], list[str], dict[str, obj
     exc = f" (except {listed(excepted, the)})" if excepted else ""
     schedule = "set forth in Amendment No. 21 to Schedule A"
     term, day_new, day_old = new_term(new), _day(d_new), _day(d_old)
+    if draw(st.booleans()) and style != "in-except":
+        term = f'"{term}"'  # the defined term quoted again where the clause uses it
     sentences: list[str] = []
     if clause == "reference":
         first = f"with respect to the {term} until {day_new} and will continue in effect " if new else ""

@@ -117,6 +117,22 @@ def tiered(*rows: tuple[int, int | None, str]) -> TieredLimit:
             "0.95% up to $50 million, 0.90% up to $200 million, 0.85% over $200 million",
             tiered((0, 50 * M, "0.95"), (50 * M, 200 * M, "0.90"), (200 * M, None, "0.85")),
         ),
+        # rates without a leading zero, "of amounts over"
+        (
+            ".90% of the first $100 million; .85% of the next $400 million; .80% of amounts over $500 million",
+            tiered((0, 100 * M, "0.90"), (100 * M, 500 * M, "0.85"), (500 * M, None, "0.80")),
+        ),
+        # a table's cells run together with "/" between them
+        (
+            "First $500 million 0.75% / Next $500 million 0.70% / Over $1 billion 0.65%",
+            tiered((0, 500 * M, "0.75"), (500 * M, 1 * B, "0.70"), (1 * B, None, "0.65")),
+        ),
+        # "over ... and up to", "over ... but not exceeding"
+        (
+            "0.75% up to $500 million, 0.70% over $500 million and up to $1 billion, 0.65% over $1 billion but not "
+            "exceeding $2 billion, 0.60% over $2 billion",
+            tiered((0, 500 * M, "0.75"), (500 * M, 1 * B, "0.70"), (1 * B, 2 * B, "0.65"), (2 * B, None, "0.60")),
+        ),
         # a hyphenated range, and "$0" as the first floor
         (
             "$0-$300 million 1.00%; $300 million-$1 billion 0.90%; over $1 billion 0.80%",

@@ -21,10 +21,9 @@ from xlcap.amendment_clauses import Term, TermClause, mask_parentheses, sentence
 from xlcap.amendment_text import Paragraph
 from xlcap.names import NameIndex
 
-_DEFINITION = re.compile(
-    r'\(\s*(?:(?:each|together|collectively|individually|jointly)\s*,?\s+)?(?:(?:a|an|the)\s+)?"([^"()]{1,80})"\s*\)',
-    re.IGNORECASE,
-)
+_LINKING = r"\s*(?:(?:each|together|collectively|individually|jointly|and|or|an|a|the)\b\s*|,\s*)*"  # linear: no nested \s*
+# ("X"), (the "X"), (together, the "X"), (each a "X"), (individually, a "X" and collectively, the "Xs")
+_DEFINITION = re.compile(rf'\({_LINKING}"([^"()]{{1,80}})"(?:{_LINKING}"[^"()]{{1,80}}")*\s*\)', re.IGNORECASE)
 _GROUP_TERM = re.compile(r"\b(?:portfolios?|series|funds?)$", re.IGNORECASE)  # "New Portfolios", not "Independent Trustees"
 # What introduces the names a definition closes: "add the", "with respect to", "except", a colon, a parenthesis.
 _INTRO = re.compile(
@@ -179,7 +178,8 @@ class _Reader:
                         f"Schedule A (Amendment No. {self.number}).",
                     )
                 )
-        for item in split_names(_QUALIFIER.sub("", _DEFINITION.sub("", text))):
+        unquoted = _QUALIFIER.sub("", _DEFINITION.sub("", text)).replace('"', "")  # the "New Portfolios", quoted again
+        for item in split_names(unquoted):
             bare = _QUANTIFIER.sub("", item.strip(" ,")).strip()
             found = self.definitions.get(term_key(bare)) if bare else None
             if found is not None:

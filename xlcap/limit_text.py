@@ -41,11 +41,11 @@ _WORD_VALUES = {w: i for i, w in enumerate(_UNITS.split())} | {w: 10 * i for i, 
 _NUMBER_WORD = "(?:" + "|".join(sorted([*_WORD_VALUES, "hundred", "thousand"], key=len, reverse=True)) + ")"
 _TOKEN = re.compile(
     rf"""
-     (?P<pct>[0-9]+(?:\.[0-9]+)?)\s*(?:%|percent\b|per\s+cent\b)
+     (?P<pct>[0-9]+(?:\.[0-9]+)?|(?<![0-9])\.[0-9]+)\s*(?:%|percent\b|per\s+cent\b)
     |(?P<bp>[0-9]+(?:\.[0-9]+)?)\s*(?:basis\s+points?\b|bps?\b)
     |(?P<words>{_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD}){{0,8}})\s+(?P<unit>basis\s+points?|percent|per\s+cent)\b
     |(?P<amount>\$\s?(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?(?:\s*(?:million|billion|thousand|mm|mn|bn|m|b|k)\b)?)
-    |(?P<sep>;|,|:|\bplus\b|\.(?![0-9]))
+    |(?P<sep>;|,|:|/|\||\bplus\b|\.(?![0-9]))
     |(?P<paren>[()])
     |(?P<number>[0-9][0-9,.]*)
     |(?P<word>[a-z][a-z'\u2019]*(?:-[a-z]+)*)
@@ -59,10 +59,14 @@ _FILLER = frozenset(
     (
         *("of", "such", "assets", "asset", "the", "a", "an", "on", "for", "all", "in", "at", "per", "annum", "year"),
         *("portfolio", "portfolio's", "portfolios", "fund", "fund's", "series", "average", "daily", "net", "annual", "rate"),
+        *("amount", "amounts", "value"),
     )
 )
 _LOW = r"(?:excess over|excess above|over|excess|above|exceeding|from|more than|greater than|between)"
-_HIGH = r"(?:up to and including|up to|to|through|below|under|less than|not exceeding|not excess|and|-|\u2013)"
+_HIGH = (
+    r"(?:up to and including|and up to|but not exceeding|but not over|but less than|and not exceeding|up to|to|through"
+    r"|below|under|less than|not exceeding|not excess|and|-|\u2013)"
+)
 _BAND = re.compile(
     rf"(?P<first>first \$)|(?P<next>next \$)|(?P<rest>excess|remainder|balance|remaining|thereafter)"
     rf"|(?:(?P<low>{_LOW}) \$)? ?(?:(?P<high>{_HIGH}) \$)?"
@@ -129,7 +133,7 @@ def _tokens(text: str) -> list[_Token]:
         if kind == "unit":  # the unit of a rate in words is matched with its number
             kind = "words"
         if kind == "pct":
-            tokens.append(_Token("rate", m.group(), m.start(), rate=parse_rate(m.group("pct") + "%")))
+            tokens.append(_Token("rate", m.group(), m.start(), rate=parse_rate(f"0{m.group('pct')}%")))  # ".90%" too
         elif kind == "bp":
             tokens.append(_Token("rate", m.group(), m.start(), rate=Decimal(m.group("bp")) / 10_000))
         elif kind == "words":
