@@ -507,3 +507,49 @@ def test_a_share_class_column_is_a_problem_on_every_row_not_a_guess(tmp_path: Pa
         with pytest.raises(ImportRefusedError):  # a document problem: no interpretation resolves it
             write_amendment(amendment, tmp_path, None)
         assert not list(tmp_path.glob("*.toml"))
+
+
+HTML_FILING = """<html><body>
+<p>AMENDMENT NO. 24 to the Amended and Restated Expense Limitation Agreement,
+dated as of May&nbsp;1, 2011, by and between MetLife Advisers, LLC (the
+&ldquo;Manager&rdquo;) and Met Investors Series Trust (the &ldquo;Trust&rdquo;).</p>
+<p>The Manager and the Trust hereby agree to modify and amend the Amended and Restated Expense Limitation
+Agreement effective as of October 9, 2001 (the &ldquo;Agreement&rdquo;) between Met Investors Advisory Corp.
+and the Trust, as amended on November&nbsp;1, 2007 and April&nbsp;28, 2008.</p>
+<p>1. New Portfolios. The Manager and the Trust have determined to add the following portfolios
+(&ldquo;New Portfolios&rdquo;) to the Agreement:</p>
+<p style="margin-left: 1in">Sorrel Emerging Debt Portfolio</p>
+<p style="margin-left: 1in">Teasel Managed Volatility Portfolio</p>
+<p>3. Term and Termination of Agreement. The Term and Termination provisions of this Agreement are amended as
+follows:</p>
+<p>This Agreement shall continue in effect until April&nbsp;30, 2012 with respect the existing Portfolios set
+forth in Amendment No. 24 to Schedule A (except Aspen Core Equity Portfolio) and until April&nbsp;30, 2013 with
+respect to each of the New Portfolios. The expense limitation for the Aspen Core Equity Portfolio is
+permanent. The Agreement shall thereafter continue in effect from year to year.</p>
+<table>
+<tr><td>Name of Portfolio</td><td>Maximum Annual<br>Operating Expense Limit</td></tr>
+<tr><td>Aspen Core Equity Portfolio</td><td>0.85%</td></tr>
+<tr><td>Birch Mid-Cap Value Portfolio</td><td>0.90%&nbsp;&nbsp;First $100 million<br>0.85%&nbsp;&nbsp;Next
+$400 million<br>0.80%&nbsp;&nbsp;Excess of $500 million</td></tr>
+<tr><td>Sorrel Emerging Debt Portfolio</td><td>Up to $1 billion: 0.700%<br>Over $1 billion: 0.675%</td></tr>
+<tr><td>Teasel Managed Volatility Portfolio</td><td>0.35%</td></tr>
+</table></body></html>
+"""
+
+
+def test_an_html_filing_with_the_new_portfolios_one_a_paragraph_and_breakpoints_one_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "amendment-024.htm"
+    path.write_text(HTML_FILING, encoding="utf-8")
+    amendment = import_amendment(path)
+    assert amendment.problems == ()
+    assert amendment.header.new_portfolios == ("Sorrel Emerging Debt Portfolio", "Teasel Managed Volatility Portfolio")
+    assert {r.portfolio: (r.limit, r.term, r.term_from) for r in amendment.rows} == {
+        "Aspen Core Equity Portfolio": (flat("0.85"), "permanent", "c"),
+        "Birch Mid-Cap Value Portfolio": (
+            tiered((0, 100 * M, "0.90"), (100 * M, 500 * M, "0.85"), (500 * M, None, "0.80")),
+            dt.date(2012, 4, 30),
+            "a",
+        ),
+        "Sorrel Emerging Debt Portfolio": (tiered((0, B, "0.700"), (B, None, "0.675")), dt.date(2013, 4, 30), "b"),
+        "Teasel Managed Volatility Portfolio": (flat("0.35"), dt.date(2013, 4, 30), "b"),
+    }
