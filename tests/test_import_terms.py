@@ -553,3 +553,40 @@ def test_an_html_filing_with_the_new_portfolios_one_a_paragraph_and_breakpoints_
         "Sorrel Emerging Debt Portfolio": (tiered((0, B, "0.700"), (B, None, "0.675")), dt.date(2013, 4, 30), "b"),
         "Teasel Managed Volatility Portfolio": (flat("0.35"), dt.date(2013, 4, 30), "b"),
     }
+
+
+def test_a_group_defined_in_its_own_section_and_a_name_it_lists_that_schedule_a_lacks(tmp_path: Path) -> None:
+    rows = [
+        ("Aspen Core Equity Portfolio", "0.85%"),
+        ("Birch Mid-Cap Value Portfolio", "0.90%"),
+        ("Elm Total Return Portfolio", "0.60%"),
+    ]
+    sections = [
+        "2. Core Portfolios. The provisions of this section apply with respect to the Aspen Core Equity Portfolio and the "
+        'Elm Total Return Portfolio (together, the "Core Portfolios").',
+        TERM_HEADING,
+        "This Agreement shall continue in effect until April 30, 2012 with respect to the Core Portfolios and until April "
+        "30, 2011 with respect to all of the Portfolios (except the Core Portfolios)." + THEREAFTER,
+    ]
+    amendment = imported(tmp_path, 25, sections, rows)
+    assert amendment.problems == ()
+    assert terms(amendment) == {
+        "Aspen Core Equity Portfolio": dt.date(2012, 4, 30),
+        "Birch Mid-Cap Value Portfolio": dt.date(2011, 4, 30),
+        "Elm Total Return Portfolio": dt.date(2012, 4, 30),
+    }
+    assert amendment.resolutions[1].steps == (
+        '"all of the Portfolios": all 3 rows of this Schedule A',
+        '"Core Portfolios": defined at line 13 by (together, the "Core Portfolios") as Aspen Core Equity Portfolio, Elm '
+        "Total Return Portfolio",
+        "except Aspen Core Equity Portfolio, Elm Total Return Portfolio",
+    )
+    # The group names a portfolio Schedule A does not list: reported where the group is used, never dropped quietly.
+    sections[0] = sections[0].replace("the Elm Total Return Portfolio", "the Zinnia Portfolio")
+    amendment = imported(tmp_path, 25, sections, rows)
+    assert amendment.problems == (
+        Problem(
+            20, "Zinnia Portfolio", 'the definition of "Core Portfolios" (line 13) names it, but Schedule A does not list it.'
+        ),
+    )
+    assert terms(amendment)["Elm Total Return Portfolio"] == dt.date(2011, 4, 30)  # no longer a Core Portfolio

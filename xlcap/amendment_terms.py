@@ -125,6 +125,7 @@ class _Reader:
         self.index = NameIndex(dict.fromkeys(portfolios), {})
         self.number = number
         self.problems: list[tuple[str | None, str]] = []
+        self.checked: set[Definition] = set()
         self.definitions: dict[str, tuple[Definition, list[str]]] = {}
         for d in definitions:
             members = [n for typed in d.names if (n := self.index.resolve(typed)) is not None]
@@ -153,6 +154,17 @@ class _Reader:
             steps.append(f"except {', '.join(excluded)}")
             members = [n for n in members if n not in excluded]
         return members, steps
+
+    def _check_definition(self, d: Definition) -> None:
+        """A group used in the clause must not name a portfolio Schedule A lacks (New Portfolios are checked on import)."""
+        if term_key(d.term) == "new portfolio" or d in self.checked:
+            return
+        self.checked.add(d)
+        for typed in d.names:
+            if self.index.resolve(typed) is None:
+                self.problems.append(
+                    (typed, f'the definition of "{d.term}" (line {d.line}) names it, but Schedule A does not list it.')
+                )
 
     def _exceptions(self, subject: str) -> tuple[str, str]:
         """The subject without its exception list, and the list ("" for none); definitions are dropped from both."""
@@ -184,6 +196,7 @@ class _Reader:
             found = self.definitions.get(term_key(bare)) if bare else None
             if found is not None:
                 d, names = found
+                self._check_definition(d)
                 steps.append(f'"{bare}": defined at line {d.line} by {d.how} as {", ".join(names) or "no row of Schedule A"}')
                 members += names
             elif _EXISTING.match(bare):
