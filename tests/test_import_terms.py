@@ -590,3 +590,66 @@ def test_a_group_defined_in_its_own_section_and_a_name_it_lists_that_schedule_a_
         ),
     )
     assert terms(amendment)["Elm Total Return Portfolio"] == dt.date(2011, 4, 30)  # no longer a Core Portfolio
+
+
+BANDS_TEXT = """
+                                   SCHEDULE A
+
+                                                       Maximum Annual
+Name of Portfolio            Average Daily Net Assets  Operating Expense Limit
+
+Aspen Core Equity Portfolio                            0.85%
+
+Birch Mid-Cap Value          First $100 million        0.90%
+Portfolio                    Next $400 million         0.85%
+                             Over $500 million         0.80%
+
+Cedar Municipal Portfolio    $0 to $1 billion          0.625%
+                             Over $1 billion           0.600%
+"""
+BANDS_HTML = """<html><body>
+<p>AMENDMENT NO. 26 to the Amended and Restated Expense Limitation Agreement, dated as of May 1, 2011, by and
+between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust").</p>
+<p>This Agreement shall continue in effect until April 30, 2012 with respect to all of the Portfolios.</p>
+<table>
+<tr><td>Name of Portfolio</td><td>Average Daily Net Assets</td><td>Maximum Annual Operating Expense Limit</td></tr>
+<tr><td>Aspen Core Equity Portfolio</td><td></td><td>0.85%</td></tr>
+<tr><td>Birch Mid-Cap Value Portfolio</td><td>First $100 million</td><td>0.90%</td></tr>
+<tr><td></td><td>Next $400 million</td><td>0.85%</td></tr>
+<tr><td></td><td>Over $500 million</td><td>0.80%</td></tr>
+<tr><td>Cedar Municipal Portfolio</td><td>$0 to $1 billion<br>Over $1 billion</td><td>0.625%<br>0.600%</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_column_of_asset_bands_beside_the_limit_column(tmp_path: Path) -> None:
+    """A Schedule A with an "Average Daily Net Assets" column: each band and the rate beside it make one tier. In
+    HTML, bands and rates stacked with <br> in two cells lose their pairing: refused, never paired by guess."""
+    birch = tiered((0, 100 * M, "0.90"), (100 * M, 500 * M, "0.85"), (500 * M, None, "0.80"))
+    text = filed_text(
+        26,
+        "May 1, 2011",
+        [TERM_HEADING, "This Agreement shall continue in effect until April 30, 2012 with respect to all of the Portfolios."],
+        [("X Portfolio", "0.10%")],
+    )
+    path = tmp_path / "amendment-026.txt"
+    path.write_text(text[: text.index("<PAGE>")] + BANDS_TEXT, encoding="utf-8")
+    amendment = import_amendment(path)
+    assert amendment.problems == ()
+    assert {r.portfolio: r.limit for r in amendment.rows} == {
+        "Aspen Core Equity Portfolio": flat("0.85"),
+        "Birch Mid-Cap Value Portfolio": birch,
+        "Cedar Municipal Portfolio": tiered((0, B, "0.625"), (B, None, "0.600")),
+    }
+    html = tmp_path / "amendment-026.htm"
+    html.write_text(BANDS_HTML, encoding="utf-8")
+    amendment = import_amendment(html)
+    assert [r.limit for r in amendment.rows] == [flat("0.85"), birch, None]
+    assert [(p.line, p.portfolio, p.message) for p in amendment.problems if p.portfolio] == [
+        (
+            11,  # the HTML line of its <tr>
+            "Cedar Municipal Portfolio",
+            'limit text not read: part 1, "$0 to $1 billion Over $1 billion 0.625%", names 3 amounts ($0, $1 billion, '
+            "$1 billion) for one rate, where a band has at most two.",
+        )
+    ]

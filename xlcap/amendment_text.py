@@ -24,6 +24,7 @@ _HTML = re.compile(r"<\s*(?:html|body|table|p|div|font|tr|td|br|center|h[1-6])\b
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 _HEADER = re.compile(r"name\s+of\s+(?:the\s+)?(?:portfolio|series|fund)s?\b", re.IGNORECASE)
+BANDS_HEADING = re.compile(r"\baverage\s+daily\b|\bnet\s+assets\b|\bbreakpoints?\b|\basset\s+levels?\b", re.IGNORECASE)
 LIMIT_HEADING = re.compile(r"(?:operating\s+)?expense\s+limit|\blimit\b", re.IGNORECASE)
 # Page furniture repeated inside a table: page markers and numbers, the column headings again.
 FURNITURE = re.compile(
@@ -190,7 +191,13 @@ def _limit_column(lines: list[str], header: int) -> tuple[int, int] | None:
         if _RULE.fullmatch(lines[i]) and len(runs) >= 2:
             return runs[1], i + 1
     heading = LIMIT_HEADING.search(lines[header])
-    return None if heading is None else (heading.start(), header + 1)
+    if heading is None:
+        return None
+    # A column of asset bands before the limit column ("Average Daily Net Assets"): its text belongs to the limit.
+    name_end = _HEADER.match(lines[header].strip())
+    after = len(lines[header]) - len(lines[header].lstrip()) + (name_end.end() if name_end else 0)
+    bands = [m.start() for line in lines[max(header - 1, 0) : header + 1] for m in BANDS_HEADING.finditer(line)]
+    return min([b for b in bands if after <= b < heading.start()], default=heading.start()), header + 1
 
 
 def _rows(lines: list[str], start: int, end: int, column: int) -> list[RawRow]:
