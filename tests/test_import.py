@@ -263,7 +263,7 @@ def test_garbled_document_reports_every_problem() -> None:
             "Zeta Portfolio",
             "limit text not read: it states limits per share class; xlcap does not import per-class limits yet: give each "
             'class group its own row in the data file (share_classes = ["A", ...]).',
-            "limit",
+            "document",  # no interpretation can stand for several classes' limits
         ),
         Problem(64, "Eta Portfolio", 'limit text not read: "0.80" is a number with neither "%" nor "$".', "limit"),
         Problem(67, "Theta Portfolio", "limit text not read: the limit cell is empty.", "limit"),

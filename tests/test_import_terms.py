@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.filed import filed_text
 from xlcap.amendment_import import ImportedAmendment, Problem, import_amendment
 from xlcap.amendment_write import write_amendment
-from xlcap.errors import ImportRefusedError
+from xlcap.errors import ImportRefusedError, InvalidInputError
 from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
 
 M, B = 10**6, 10**9
@@ -653,3 +653,17 @@ def test_a_column_of_asset_bands_beside_the_limit_column(tmp_path: Path) -> None
             "$1 billion) for one rate, where a band has at most two.",
         )
     ]
+
+
+def test_no_interpretation_stands_for_several_classes_limits(tmp_path: Path) -> None:
+    path = tmp_path / "i.toml"
+    path.write_text(
+        '[[interpretation]]\nportfolio = "Zeta Portfolio"\nreading = "1.00%"\nnote = "n"\nauthority = "a"\n', encoding="utf-8"
+    )
+    with pytest.raises(InvalidInputError) as info:
+        import_amendment(Path(__file__).parent / "amendments" / "amendment-014-garbled.txt", path)
+    assert str(info.value) == (
+        f"{path}: interpretation 1: 'Zeta Portfolio' has a problem no interpretation resolves (limit text not read: it "
+        "states limits per share class; xlcap does not import per-class limits yet: give each class group its own row "
+        'in the data file (share_classes = ["A", ...]).) Remove the entry; the data file must be written by hand.'
+    )

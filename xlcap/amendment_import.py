@@ -18,7 +18,7 @@ from xlcap.amendment_terms import Definition, Resolution, assign_terms, read_def
 from xlcap.amendment_text import FiledDocument, RawRow, Segments, check_segments, read_filed, segment_text
 from xlcap.errors import InvalidInputError
 from xlcap.interpretations import RecordedInterpretation, read_interpretations
-from xlcap.limit_text import UnreadableLimit, read_limit
+from xlcap.limit_text import PER_CLASS, UnreadableLimit, read_limit
 from xlcap.limits import Limit, limit_data
 from xlcap.names import NameIndex, name_key
 from xlcap.schedule import Interpretation
@@ -201,7 +201,9 @@ def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem], class_colu
                 limit = read_limit(raw.limit.text)
             except UnreadableLimit as exc:
                 line = raw.limit.line_at(exc.offset) if raw.limit.marks else raw.lines[0]
-                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", "limit"))
+                # Per-class limits are a document problem: no one reading can stand for several classes' limits.
+                kind: ProblemKind = "document" if exc.reason == PER_CLASS else "limit"
+                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", kind))
         if name and name_key(name) in seen:
             problems.append(Problem(raw.lines[0], name, f"listed twice in Schedule A (first as {seen[name_key(name)]!r})."))
             continue
@@ -232,6 +234,12 @@ def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretati
             else:
                 continue
             problems[i] = replace(problems[i], resolved_by=entry.interpretation)
+        unresolvable = [p for p in problems if p.portfolio == name and p.kind == "document"]
+        if row is rows[at[name]] and unresolvable:
+            raise InvalidInputError(
+                f"{entry.where}: {name!r} has a problem no interpretation resolves ({unresolvable[0].message}) Remove the "
+                "entry; the data file must be written by hand."
+            )
         if row is rows[at[name]]:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has no problem this entry resolves; an interpretation never replaces text that reads "
