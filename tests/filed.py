@@ -8,8 +8,20 @@ between dashed rules, the limit column starting at column 48 and wrapping at 32 
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+from xlcap.amendment_import import ImportedAmendment, import_amendment
+from xlcap.limits import FlatLimit, Tier, TieredLimit
 
 RULE = "-" * 47 + " " + "-" * 32
+TERM_HEADING = (
+    "3. Term and Termination of Agreement. The Term and Termination provisions of this Agreement are amended as follows:"
+)
+THEREAFTER = (
+    " The Agreement shall thereafter continue in effect with respect to each Portfolio from year to year provided such "
+    "continuance is specifically approved by a majority of the Independent Trustees."
+)
 
 
 def paragraph(text: str) -> str:
@@ -52,3 +64,21 @@ def filed_text(number: int, date: str, sections: list[str], rows: list[tuple[str
     ]
     body = [s if s.startswith(" ") else paragraph(s) for s in sections]
     return "\n".join([*head, "\n\n".join(body), "", "<PAGE>", "", schedule_a(rows), ""])
+
+
+def imported(tmp_path: Path, number: int, sections: list[str], rows: list[tuple[str, str]]) -> ImportedAmendment:
+    path = tmp_path / f"amendment-{number:03d}.txt"
+    path.write_text(filed_text(number, "May 1, 2010", sections, rows), encoding="utf-8")
+    return import_amendment(path)
+
+
+def terms(amendment: ImportedAmendment) -> dict[str, object]:
+    return {r.portfolio: r.term for r in amendment.rows}
+
+
+def tiered(*rows: tuple[int, int | None, str]) -> TieredLimit:
+    return TieredLimit(tuple(Tier(lo, hi, Decimal(rate) / 100) for lo, hi, rate in rows))
+
+
+def flat(rate: str) -> FlatLimit:
+    return FlatLimit(Decimal(rate) / 100)
