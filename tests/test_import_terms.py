@@ -140,6 +140,19 @@ def test_new_portfolios_defined_by_the_heading_and_again_inside_the_except_list(
     )
 
 
+def test_the_base_agreements_each_a_portfolio_is_not_a_group(tmp_path: Path) -> None:
+    rows = [("Aspen Core Equity Portfolio", "0.85%"), ("Birch Mid-Cap Value Portfolio", "0.90%")]
+    sections = [
+        'Recitals. The Trust, on behalf of each of its series listed in Schedule A (each a "Portfolio"), and the '
+        "Manager are parties to the Agreement.",
+        TERM_HEADING,
+        "This Agreement shall continue in effect until April 30, 2011 with respect to each Portfolio." + THEREAFTER,
+    ]
+    amendment = imported(tmp_path, 27, sections, rows)
+    assert (amendment.definitions, amendment.problems) == ((), ())
+    assert set(terms(amendment).values()) == {dt.date(2011, 4, 30)}
+
+
 def test_all_other_than_the_new_portfolio_then_the_new_portfolio(tmp_path: Path) -> None:
     rows = [("Aspen Core Equity Portfolio", "0.85%"), ("Quartz Portfolio", "0.95%"), ("Ibis Real Return Portfolio", "None")]
     amendment = imported(

@@ -80,7 +80,8 @@ def read_definitions(paragraphs: tuple[Paragraph, ...]) -> tuple[Definition, ...
         defined_here = set()
         for sentence in sentences(p.text):
             for m in _DEFINITION.finditer(sentence):
-                if not _GROUP_TERM.search(m.group(1).strip()):
+                # A group has a name of its own ("New Portfolios"); "(each a "Portfolio")" only names the kind of thing.
+                if not _GROUP_TERM.search(m.group(1).strip()) or len(m.group(1).split()) < 2:
                     continue
                 term = " ".join(m.group(1).split())
                 before = mask_parentheses(sentence[: m.start()])  # earlier parentheses are not this list's start
