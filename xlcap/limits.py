@@ -225,7 +225,9 @@ def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
         if tier.upper <= tier.lower:
             problems.append(f"tier {i + 1} runs from {tier.lower:,} to {tier.upper:,}, which is empty")
         if i + 1 < len(tiers) and tiers[i + 1].lower != tier.upper:
-            problems.append(f"tier {i + 2} starts at {tiers[i + 1].lower:,} but tier {i + 1} ends at {tier.upper:,}")
+            after = tiers[i + 1].lower
+            how = "out of order" if after < tier.lower else "a gap" if after > tier.upper else "they overlap"
+            problems.append(f"tier {i + 2} starts at {after:,} but tier {i + 1} ends at {tier.upper:,} ({how})")
     if tiers[-1].upper is not None:
         problems.append(f"the last tier ends at {tiers[-1].upper:,}; it must be open-ended")
     return problems

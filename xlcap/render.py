@@ -156,11 +156,12 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         out.extend(
             textwrap.wrap(text, 100, initial_indent=f"  {label + ':':<13}", subsequent_indent=" " * 15, break_on_hyphens=False)
         )
+    out += _resolutions(imported)
     numbers = {id(p): n for n, p in enumerate(imported.problems, 1)}
     table = []
     for row in imported.rows:
         a, b = row.source_lines
-        notes = [f"line {a}" if a == b else f"lines {a}-{b}"]
+        notes = [f"line {a}" if a == b else f"lines {a}-{b}"] + [f"term [{row.term_from}]"] * (row.term_from is not None)
         notes += ["new portfolio"] * row.new_portfolio + ["interpretation"] * (row.interpretation is not None)
         notes += [f"problem [{numbers[id(p)]}]" for p in imported.problems if _about(p, row)]
         term = "permanent" if row.permanent else row.term_end.isoformat() if row.term_end else "not read"
@@ -174,6 +175,25 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         text = f"{where}: {message}" if where else message
         out.extend(textwrap.wrap(text, 100, initial_indent=f"[{n}] ", subsequent_indent="    "))
     return "\n".join([*out, "", *_changes(changes, imported.date.isoformat())])
+
+
+def _resolutions(imported: ImportedAmendment) -> list[str]:
+    """How the term clause was read: each grant as filed, each step of its reading, and the rows it gives a term,
+    so a reviewer can check which clause gave each row its end date."""
+    if not imported.resolutions:
+        return []
+    out = ["  Terms read:"]
+    for r in imported.resolutions:
+        term = r.term if isinstance(r.term, str) else f"until {r.term.isoformat()}"
+        count = f"{len(r.members)} portfolio{'s' * (len(r.members) != 1)}"
+        out.extend(_wrapped(f'[{r.label}] {term}: "{r.subject}" -> {count}', 4, 8))
+        for step in r.steps:
+            out.extend(_wrapped(step, 8, 10))
+    return out
+
+
+def _wrapped(text: str, first: int, rest: int) -> list[str]:
+    return textwrap.wrap(text, 100, initial_indent=" " * first, subsequent_indent=" " * rest, break_on_hyphens=False)
 
 
 def _about(problem: Problem, row: ImportedRow) -> bool:
