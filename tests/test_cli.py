@@ -139,7 +139,14 @@ def test_cap_text(capsys: pytest.CaptureFixture[str]) -> None:
         (
             ["cap", "Lazard Mid-Cap", "--assets", "1", "--date", "2008-01-31", "--days", "0"],
             2,
-            "Parameter 'days' received 0, which is not positive. Valid: a whole number of days, 1 to 366.",
+            "Parameter 'days' received 0, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
+            "(a year at most, as in EXPCAP_AMOUNT).",
+        ),
+        (
+            ["cap", "Lazard Mid-Cap", "--assets", "1", "--date", "2008-01-31", "--days", "367"],
+            2,
+            "Parameter 'days' received 367, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
+            "(a year at most, as in EXPCAP_AMOUNT).",
         ),
         (["cap", "Lazard Mid-Cap", "--date", "2008-01-31"], 2, "xlcap cap: the following arguments are required: --assets"),
         (["schedule", "--as-of", "yesterday"], 2, f"Parameter 'as-of' received 'yesterday', which is not a date. {VALID_DATES}"),
@@ -226,11 +233,12 @@ def test_import_write_refuses_an_installed_package(tmp_path: Path, monkeypatch: 
                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     installed = tmp_path / "lib" / "site-packages" / "xlcap" / "data"
     installed.mkdir(parents=True)
-    monkeypatch.setattr("xlcap.cli.DATA_DIR", installed)
+    monkeypatch.setattr("xlcap.datafiles.DATA_DIR", installed)
     code, out, err = run(capsys, "import", "xlcap/data/amendment-012.txt", "--write")
     assert (code, out) == (2, "")
     assert err == (
-        f"--write would add the amendment to the installed package ({installed}). Valid: --data-dir pointing at the "
-        "xlcap/data folder of a checkout, where the change can be reviewed.\n"
+        f"--write would add the amendment to the installed package ({installed}). Valid: your own data folder "
+        "(--data DIR or XLCAP_DATA), or --data-dir pointing at the xlcap/data folder of a checkout, where the change "
+        "can be reviewed.\n"
     )
     assert list(installed.iterdir()) == []

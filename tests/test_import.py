@@ -244,7 +244,7 @@ def test_garbled_document_reports_every_problem() -> None:
             42,
             "Beta Portfolio",
             "limit text not read: the tiers it states do not fit together: tier 2 starts at 600,000,000 but tier 1 ends at "
-            "500,000,000.",
+            "500,000,000 (a gap).",
             "limit",
         ),
         Problem(47, "Gamma Portfolio", "limit text not read: the rate 12.50% is outside (0%, 10%).", "limit"),
@@ -261,8 +261,9 @@ def test_garbled_document_reports_every_problem() -> None:
         Problem(
             59,
             "Zeta Portfolio",
-            "limit text not read: it names share classes; each class group needs its own Schedule A row.",
-            "limit",
+            "limit text not read: it states limits per share class; xlcap does not import per-class limits yet: give each "
+            'class group its own row in the data file (share_classes = ["A", ...]).',
+            "document",  # no interpretation can stand for several classes' limits
         ),
         Problem(64, "Eta Portfolio", 'limit text not read: "0.80" is a number with neither "%" nor "$".', "limit"),
         Problem(67, "Theta Portfolio", "limit text not read: the limit cell is empty.", "limit"),
@@ -270,8 +271,8 @@ def test_garbled_document_reports_every_problem() -> None:
         Problem(
             76,
             "Lambda Portfolio",
-            'limit text not read: "0.65% of the first $500 million 0.55% of such assets over $500 million" has 2 rates for '
-            "one band.",
+            "limit text not read: the tiers it states do not fit together: tier 2 starts at 400,000,000 but tier 1 ends at "
+            "500,000,000 (they overlap).",
             "limit",
         ),
         Problem(87, "Kappa Portfolio", "listed twice in Schedule A (first as 'Kappa Portfolio')."),
@@ -285,7 +286,12 @@ def test_garbled_document_reports_every_problem() -> None:
         Problem(None, "Pi Portfolio", "the amendment adds this New Portfolio, but Schedule A does not list it."),
         Problem(22, "Nu Portfolio", 'the term clause names "Nu Portfolio", which is not in Schedule A.'),
         Problem(22, "Mu Portfolio", "the term clause gives it no end date and does not make it permanent.", "term"),
-        Problem(22, "Omicron Portfolio", "the term clause gives it more than one term (permanent and until 2010-04-30).", "term"),
+        Problem(
+            22,
+            "Omicron Portfolio",
+            "the term clause gives it more than one term (permanent [b] and until 2010-04-30 [a]).",
+            "term",
+        ),
     )
     assert row(imported, "Kappa Portfolio").limit == flat("0.50")  # the first listing stays; the second is a problem
     assert row(imported, "Iota Portfolio").limit_text == "0.70%"
@@ -327,7 +333,7 @@ def test_html_document() -> None:
     assert h.new_portfolios == ("SSgA Growth & Income ETF Portfolio",)
     assert imported.problems == ()
     assert imported.rows == (
-        ImportedRow("Lazard Mid-Cap Portfolio", "0.80%", (42, 44), flat("0.80"), "permanent"),
+        ImportedRow("Lazard Mid-Cap Portfolio", "0.80%", (42, 44), flat("0.80"), "permanent", term_from="c"),
         ImportedRow(
             "Met/AIM Capital Appreciation Portfolio",
             "0.80% of the first $100 million of such assets plus 0.75% of such assets over $100 million up to $200 million "
@@ -335,6 +341,7 @@ def test_html_document() -> None:
             (47, 57),
             tiered((0, 100 * M, "0.80"), (100 * M, 200 * M, "0.75"), (200 * M, 1 * B, "0.70"), (1 * B, None, "0.65")),
             dt.date(2010, 4, 30),
+            term_from="b",
         ),
         ImportedRow(
             "SSgA Growth & Income ETF Portfolio",
@@ -343,8 +350,9 @@ def test_html_document() -> None:
             flat("0.45"),
             dt.date(2011, 4, 30),
             new_portfolio=True,
+            term_from="a",
         ),
-        ImportedRow("PIMCO Total Return Portfolio", "None", (65, 67), NoLimit(), dt.date(2010, 4, 30)),
+        ImportedRow("PIMCO Total Return Portfolio", "None", (65, 67), NoLimit(), dt.date(2010, 4, 30), term_from="b"),
     )
 
 

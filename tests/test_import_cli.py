@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -151,8 +152,22 @@ def test_reference_text_view(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[1] == "  Parties:     Met Investors Advisory LLC (Manager) and Met Investors Series Trust (Trust)"
     assert lines[3] == "  Prior:       11 amendments, 2002-05-01 to 2007-05-01"
     assert "Schedule A: 43 portfolios" in lines
-    assert "Batterymarch Growth and Income Portfolio         not read  permanent   lines 102-109, problem [1]" in lines
-    assert "Rainier Large Cap Equity Portfolio               0.80%     2009-04-30  line 208, new portfolio" in lines
+    # Which clause gave each row its term: section 3's three grants, each row pointing at one.
+    terms = lines.index("  Terms read:")
+    assert lines[terms + 1 : terms + 10] == [
+        '    [a] until 2009-04-30: "the New Portfolio" -> 1 portfolio',
+        '        "New Portfolio": defined at line 15 by ("New Portfolio") as Rainier Large Cap Equity',
+        "          Portfolio",
+        '    [b] until 2008-04-30: "the existing Portfolios set forth in Amendment No. 12 to Schedule A',
+        '        (except Batterymarch Growth and Income Portfolio)" -> 41 portfolios',
+        '        "existing Portfolios": the 42 rows of this Schedule A that are not New Portfolios',
+        "        except Batterymarch Growth and Income Portfolio",
+        '    [c] permanent: "the Batterymarch Growth and Income Portfolio" -> 1 portfolio',
+        "",
+    ]
+    assert "Batterymarch Growth and Income Portfolio         not read  permanent   lines 102-109, term [c], problem [1]" in lines
+    assert "Rainier Large Cap Equity Portfolio               0.80%     2009-04-30  line 208, term [a], new portfolio" in lines
+    assert "Lazard Mid-Cap Portfolio                         0.80%     2008-04-30  line 139, term [b]" in lines
     assert "Problems: 1, 1 unresolved" in lines
     assert lines[-1] == "                 $1B-$1.5B; 0.45% $1.5B-$2B; 0.40% over $2B -> not read"
     assert lines[-3] == "Changes against Amendment No. 12, dated 2007-11-01, the schedule in force on 2007-11-01:"
@@ -178,6 +193,7 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                 "term_end": None,
                 "permanent": True,
                 "limit_text": "0.80%",
+                "term_from": "c",
             },
             {
                 "name": "Met/AIM Capital Appreciation Portfolio",
@@ -195,6 +211,7 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                 "limit_text": "0.80% of the first $100 million of such assets plus 0.75% of such assets over $100 million "
                 "up to $200 million plus 0.70% of such assets over $200 million up to $1 billion plus 0.65% of such assets "
                 "over $1 billion",
+                "term_from": "b",
             },
             {
                 "name": "SSgA Growth & Income ETF Portfolio",
@@ -202,6 +219,7 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                 "term_end": "2011-04-30",
                 "permanent": False,
                 "limit_text": "forty-five basis points",
+                "term_from": "a",
             },
             {
                 "name": "PIMCO Total Return Portfolio",
@@ -209,6 +227,34 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                 "term_end": "2010-04-30",
                 "permanent": False,
                 "limit_text": "None",
+                "term_from": "b",
+            },
+        ],
+        "terms": [  # the term clause's grants, as the Schedule A rows' "term_from" names them
+            {
+                "from": "a",
+                "subject": "the New Portfolio",
+                "term": "2011-04-30",
+                "reading": ['"New Portfolio": defined at line 19 by ("New Portfolio") as SSgA Growth & Income ETF Portfolio'],
+                "portfolios": ["SSgA Growth & Income ETF Portfolio"],
+            },
+            {
+                "from": "b",
+                "subject": "the existing Portfolios set forth in Amendment No. 15 to Schedule A "
+                "(except Lazard Mid-Cap Portfolio)",
+                "term": "2010-04-30",
+                "reading": [
+                    '"existing Portfolios": the 3 rows of this Schedule A that are not New Portfolios',
+                    "except Lazard Mid-Cap Portfolio",
+                ],
+                "portfolios": ["Met/AIM Capital Appreciation Portfolio", "PIMCO Total Return Portfolio"],
+            },
+            {
+                "from": "c",
+                "subject": "the Lazard Mid-Cap Portfolio",
+                "term": "permanent",
+                "reading": [],
+                "portfolios": ["Lazard Mid-Cap Portfolio"],
             },
         ],
         "problems": [],
@@ -227,6 +273,7 @@ def test_json_of_an_unread_row(capsys: pytest.CaptureFixture[str]) -> None:
         "limit_text": "0.65% of the first $500 million of such assets plus 0.55% of such assets over $500 million up to "
         "assets over $1 billion up to $1.5 billion plus 0.45% of such assets over $1.5 billion up to $2 billion plus "
         "0.40% of such assets over $2 billion",
+        "term_from": "c",  # the third grant: "The expense limitation for the Batterymarch ... is permanent."
     }
     assert [p["line"] for p in data["problems"]] == [103]
 
@@ -264,10 +311,12 @@ def test_write_never_overwrites_a_file(capsys: pytest.CaptureFixture[str], data_
 
 
 def test_write_into_an_empty_data_dir_reproduces_amendment_12(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # A new folder of one's own starts with the agreement's terms (the section and notice its text states).
+    shutil.copy(Path(xlcap.__file__).parent / "data" / "agreement.toml", tmp_path)
     code, out, err = run(
         capsys, "import", REFERENCE, "--interpretations", INTERPRETATIONS, "--write", "--data-dir", str(tmp_path)
     )
-    assert (code, sorted(listing(tmp_path))) == (0, ["amendment-012.toml", "amendment-012.txt"])
+    assert (code, sorted(listing(tmp_path))) == (0, ["agreement.toml", "amendment-012.toml", "amendment-012.txt"])
     assert err == f"Wrote {tmp_path / 'amendment-012.toml'} and {tmp_path / 'amendment-012.txt'}; review them before merging.\n"
     assert out.endswith("Changes: no schedule on file is in force on 2007-11-01, so every portfolio is new.\n")
     assert load_history(tmp_path).amendments[0].rows == xlcap.default_history().amendments[0].rows

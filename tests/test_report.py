@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from xlcap import report as report_module
 from xlcap.cli import main
+from xlcap.locking import LOCK_NAME, folder_lock
 
 ACTUALS = Path(__file__).parent / "actuals"
 HEADER = (
@@ -48,7 +50,7 @@ def test_report_on_the_bundled_sample(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "out"
     code, stdout, err = run(capsys, "report", "--month", "2008-01", "--out", str(out))
     assert (code, err) == (0, "")
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != LOCK_NAME)
     who = ["trust", "batterymarch", "legg-mason", "lord-abbett", "metlife-strategies", "pimco", "rainier", "lazard"]
     assert names == sorted([f"expense-caps-2008-01-{w}.xlsx" for w in who] + ["manifest.json"])
     assert stdout.startswith(
@@ -64,32 +66,96 @@ def test_report_on_the_bundled_sample(tmp_path: Path, capsys: pytest.CaptureFixt
     assert entry["portfolios"] == ["Lazard Mid-Cap Portfolio"]
     notes = openpyxl.load_workbook(out / "expense-caps-2008-01-trust.xlsx")["Notes"]
     assert "ILLUSTRATIVE" in " ".join(str(c.value) for c in notes["B"])
-    assert not list(out.glob(".*"))  # no temporary files left
+    assert [p.name for p in out.glob(".*")] == [LOCK_NAME]  # no temporary files left; the lock file stays (harmless)
 
 
-def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path) -> None:
+def report_args(out: Path, actuals: Path, recipients: Path) -> tuple[str, ...]:
+    return ("report", "--month", "2008-01", "--actuals", str(actuals), "--recipients", str(recipients), "--out", str(out))
+
+
+def test_a_second_run_with_the_same_inputs_is_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path
+) -> None:
     out = tmp_path / "out"
-    args = (
-        "report",
-        "--month",
-        "2008-01",
-        "--actuals",
-        str(ACTUALS / "hand.csv"),
-        "--recipients",
-        str(recipients),
-        "--out",
-        str(out),
-    )
+    args = report_args(out, ACTUALS / "hand.csv", recipients)
     assert run(capsys, *args)[0] == 0
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    assert run(capsys, *args) == (
+        0,
+        f"The 2 workbooks for 2008-01 in {out} are up to date (same inputs as when written); nothing written:\n"
+        "  expense-caps-2008-01-trust.xlsx  (whole Trust, 4 portfolios)\n"
+        "  expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)\n",
+        "",
+    )
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    # The same content under another file name is the same input.
+    copy = shutil.copy(ACTUALS / "hand.csv", tmp_path / "renamed.csv")
+    assert run(capsys, *report_args(out, Path(copy), recipients))[0] == 0
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_changed_inputs_are_refused_without_force_naming_what_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path
+) -> None:
+    out = tmp_path / "out"
+    actuals = Path(shutil.copy(ACTUALS / "hand.csv", tmp_path / "actuals.csv"))
+    args = report_args(out, actuals, recipients)
+    assert run(capsys, *args)[0] == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    actuals.write_text(actuals.read_text().replace("150000.00", "150000.01", 1), encoding="utf-8")
     code, stdout, err = run(capsys, *args)
     assert (code, stdout) == (4, "")
     assert err == (
         f"{out} already holds 2008-01's workbooks (expense-caps-2008-01-trust.xlsx, expense-caps-2008-01-lazard.xlsx, "
-        "manifest.json); nothing was written. Use --force to replace them, or --out to write elsewhere.\n"
+        f"manifest.json), and the actuals ({actuals}) changed since they were written; nothing was written. "
+        "Use --force to replace them, or --out to write elsewhere.\n"
     )
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert run(capsys, *args, "--method", "monthly")[2].count("the method (fytd -> monthly) changed") == 1
     assert run(capsys, *args, "--force")[0] == 0
+    assert run(capsys, *args)[0] == 0  # up to date again with the new actuals
+
+
+def test_a_workbook_edited_or_removed_after_writing_is_not_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path
+) -> None:
+    out = tmp_path / "out"
+    args = report_args(out, ACTUALS / "hand.csv", recipients)
+    assert run(capsys, *args)[0] == 0
+    (out / "expense-caps-2008-01-lazard.xlsx").write_bytes(b"edited by hand")
+    (out / "expense-caps-2008-01-trust.xlsx").unlink()
+    code, _, err = run(capsys, *args)
+    assert code == 4
+    assert "expense-caps-2008-01-trust.xlsx is missing; expense-caps-2008-01-lazard.xlsx was changed after it was written" in err
+    (out / "manifest.json").write_text("{ damaged", encoding="utf-8")
+    assert "no readable manifest.json records what they were made from" in run(capsys, *args)[2]
+    assert run(capsys, *args, "--force")[0] == 0
+
+
+def test_a_second_run_while_one_is_writing_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with folder_lock(out, "a run in progress"):
+        code, stdout, err = run(capsys, *report_args(out, ACTUALS / "hand.csv", recipients))
+    assert (code, stdout) == (4, "")
+    assert err == (
+        f"Another xlcap run is using {out} (lock {out / LOCK_NAME} is held); nothing was done for 2008-01's report. "
+        "Wait for it to finish, then run this again.\n"
+    )
+    assert [p.name for p in out.iterdir()] == [LOCK_NAME]
+
+
+def test_out_pointing_at_a_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("keep me", encoding="utf-8")
+    assert run(capsys, *report_args(target, ACTUALS / "hand.csv", recipients)) == (
+        6,
+        "",
+        f"--out {target} is a file, not a folder. Valid: a folder path (it is made if missing).\n",
+    )
+    assert target.read_text(encoding="utf-8") == "keep me"
 
 
 def test_an_interrupted_run_leaves_no_half_written_workbook(
@@ -121,7 +187,7 @@ def test_an_interrupted_run_leaves_no_half_written_workbook(
                 str(out),
             ]
         )
-    assert list(out.iterdir()) == []  # neither the finished trust workbook nor the half-written one, nor temporaries
+    assert [p.name for p in out.iterdir()] == [LOCK_NAME]  # no finished, half-written or temporary file
 
 
 def test_force_replaces_atomically_keeping_the_old_files_until_all_are_written(
@@ -142,13 +208,28 @@ def test_force_replaces_atomically_keeping_the_old_files_until_all_are_written(
     assert main(args) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(*_: object) -> Path:
-        raise OSError("disk full")
+    def disk_full(_: object, path: Path, __: object) -> Path:
+        path.write_bytes(b"PK\x03\x04 part of a workbook")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(report_module, "write_workbook", broken)
-    with pytest.raises(OSError, match="disk full"):
-        main([*args, "--force"])
+    monkeypatch.setattr(report_module, "write_workbook", disk_full)
+    capsys.readouterr()
+    assert main([*args, "--force"]) == 6
+    err = capsys.readouterr().err
+    assert err.startswith(f"Cannot write the workbooks in {out} ({out}/.expense-caps-2008-01-trust-")
+    assert err.endswith(
+        "): the disk is full: free some space, then run this again. Nothing was replaced: the folder holds what it held before.\n"
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_folder_name_too_long_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], recipients: Path) -> None:
+    out = tmp_path / ("x" * 300)  # over the 255 bytes a file name may have on Linux, macOS and Windows
+    assert run(capsys, *report_args(out, ACTUALS / "hand.csv", recipients)) == (
+        6,
+        "",
+        f"Cannot make the output folder {out}: File name too long. Valid: a folder you can write to.\n",
+    )
 
 
 BAD_INPUTS = [

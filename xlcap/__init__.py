@@ -6,6 +6,8 @@
 (0.008, 2000000.0, datetime.date(2008, 4, 30))
 """
 
+__version__ = "0.2.0"
+
 from xlcap.datafiles import default_history, load_history
 from xlcap.errors import (
     InvalidInputError,
@@ -37,6 +39,7 @@ __all__ = [
     "TieredLimit",
     "UnknownPortfolioError",
     "XlcapError",
+    "__version__",
     "days_in_year",
     "default_history",
     "load_history",

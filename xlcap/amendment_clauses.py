@@ -1,10 +1,10 @@
-"""The prose of a filed amendment: number, date, parties, prior amendments, new portfolios, and the term clause.
+"""The prose of a filed amendment: number, date, parties, prior amendments, and the term clause.
 
-The term clause is read into grants, each a set of portfolios and an end date (or "permanent"):
-"with respect to the New Portfolio until April 30, 2009", "until April 30, 2008 with respect to
-the existing Portfolios ... (except X)", "The expense limitation for X is permanent". Named
-portfolios, groups ("existing", "New Portfolios", "each Portfolio") and exceptions are resolved
-against Schedule A by `assign_terms`; whatever does not resolve to exactly one term is a problem.
+The term clause is read into grants, each the subject as filed and an end date (or "permanent"):
+"with respect to the New Portfolio until April 30, 2009", "until April 30, 2008 with respect the
+existing Portfolios ... (except X)" (the filings' own typo), "The expense limitation for X is
+permanent". What each subject means (defined terms, groups, exceptions) is settled against
+Schedule A by `xlcap.amendment_terms`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from xlcap.amendment_text import Paragraph
 from xlcap.errors import DocumentError
-from xlcap.names import NameIndex
 from xlcap.parse import CONTRACT_DATE, parse_contract_date
 
 PERMANENT = "permanent"
@@ -28,19 +27,24 @@ _NAMED_AGREEMENT = re.compile(r"\bamendment\s+no\.?\s*[0-9]+\s+to\s+(?:the\s+)?(
 _PARTIES = re.compile(r'\bbetween\s+(.+?)\s+\((?:the\s+)?"(\w+)"\),?\s+and\s+(.+?)\s+\((?:the\s+)?"(\w+)"\)', re.IGNORECASE)
 _AGREEMENT = re.compile(r'\bamend\s+(?:the\s+)?(.+?)\s+\((?:the\s+)?"Agreement"\)', re.IGNORECASE)
 _PRIOR = re.compile(r"\bas\s+amended\s+(?:on\s+)?", re.IGNORECASE)
-_NEW_DEFINED = re.compile(
-    r'\s*\(\s*(?:each\s+a\s+|together,?\s+|collectively,?\s+)?(?:the\s+)?"New\s+Portfolios?"\s*\)', re.IGNORECASE
-)
-_ADDED = re.compile(rf"\badd\s+(?:the\s+)?(.+?){_NEW_DEFINED.pattern}", re.IGNORECASE)
 _TERM_HEADING = re.compile(r"\bterm\s+and\s+termination\b|\bterm\s+of\s+(?:the\s+)?agreement\b", re.IGNORECASE)
 _UNTIL = re.compile(rf"\buntil\s+({CONTRACT_DATE})", re.IGNORECASE)
-_RESPECT = re.compile(r"\bwith\s+respect\s+to\s+(.+?)(?=\s+until\b|\s+and\s+(?:will|shall)\b|;|\.?$)", re.IGNORECASE)
+# "with respect the existing Portfolios" (no "to") is in filed amendments Nos. 11 to 15.
+_RESPECT = re.compile(
+    r"\bwith\s+respect\s+(?:to\s+)?(.+?)(?=,?\s+(?:and,?\s+)?until\b|,?\s+and\s+(?:will|shall)\b|,?\s+and,?\s+with\s+respect\b|;|,?\.?$)",
+    re.IGNORECASE,
+)
+_THEREAFTER = re.compile(r",?\s*(?:and\s+)?(?:shall|will)?\s*thereafter\b.*$", re.IGNORECASE)
 _PERMANENT = re.compile(
     r"\b(?:expense\s+limitations?|agreement)\s+(?:for|with\s+respect\s+to)\s+(.+?)\s+(?:is|are|shall\s+be)\s+permanent\b",
     re.IGNORECASE,
 )
-_EXCEPT = re.compile(r",?\s*\(?\b(?:except|excluding|other\s+than)\s+(?:for\s+)?([^)]+)\)?", re.IGNORECASE)
-_NAME_LIST = re.compile(r"(?:(?<=Portfolio)|(?<=Series)|(?<=Fund))\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_NAME_END = r"(?:(?<=Portfolio)|(?<=Portfolios)|(?<=Series)|(?<=Fund)|(?<=Funds))"
+_NAME_LIST = re.compile(rf"{_NAME_END}\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+# A list printed one name a line: only "Portfolio" ends a name there ("American Funds Bond Portfolio").
+_NAME_LINES = re.compile(r"(?:(?<=Portfolio)|(?<=Portfolios))\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+)")
+_PARENTHESIS = re.compile(r"[()]")
+_ENUMERATOR = re.compile(r"^\s*\((?:[0-9]+|[ivx]+|[a-z])\)\s*", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?:(?<!Schedule )\b[A-Z]|\bNo|\bNos|\bInc|\bCo|\bCorp|\bLtd|\bSt|\bU\.S|\bi\.e|\be\.g)$")
 
 
@@ -61,13 +65,10 @@ class Header:
 
 @dataclass(frozen=True)
 class Grant:
-    """One term stated for a subject: 'the existing Portfolios (except X)' until a date, or permanent."""
+    """One term stated for a subject as filed: "the existing Portfolios ... (except X)" until a date, or permanent."""
 
     subject: str
     term: Term
-    group: str | None = None  # "existing", "new" or "all"; None when portfolios are named
-    names: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def read_header(paragraphs: tuple[Paragraph, ...], source: str) -> Header:
         trust=trust,
         agreement=agreement,
         prior_amendment_dates=prior,
-        new_portfolios=next((split_names(m.group(1)) for p in paragraphs if (m := _ADDED.search(p.text))), ()),
+        new_portfolios=(),  # filled from the definitions (xlcap.amendment_terms)
         problems=tuple(problems),
     )
 
@@ -151,10 +152,30 @@ def _prior_dates(paragraphs: tuple[Paragraph, ...]) -> tuple[tuple[dt.date, ...]
     return (), 0
 
 
-def split_names(text: str) -> tuple[str, ...]:
-    """'the A Portfolio, the B Portfolio and the C Portfolio' -> ('A Portfolio', 'B Portfolio', 'C Portfolio')."""
-    names = (re.sub(r"^(?:the\s+)", "", n.strip(), flags=re.IGNORECASE) for n in _NAME_LIST.split(text))
-    return tuple(n for n in names if n)
+def split_names(text: str, one_a_line: bool = False) -> tuple[str, ...]:
+    """'the (1) A Portfolio, the B Portfolio and C Portfolio' -> ('A Portfolio', 'B Portfolio', 'C Portfolio');
+    `one_a_line` also splits where only a space follows a name, as a list printed one name a line reads."""
+    out = []
+    for piece in (_NAME_LINES if one_a_line else _NAME_LIST).split(text):
+        name = _ENUMERATOR.sub("", re.sub(r"^\s*(?:and\s+)?(?:the\s+)?", "", piece, flags=re.IGNORECASE))
+        name = re.sub(r"^(?:the\s+)", "", name.strip(" ,;"), flags=re.IGNORECASE)
+        if name:
+            out.append(name)
+    return tuple(out)
+
+
+def mask_parentheses(text: str) -> str:
+    """`text` with every closed parenthesis, nested ones with it, blanked to \x01 (same length), so patterns
+    that look for "until" or "with respect to" see only the clause's own words. An unclosed "(" stays."""
+    spans, opened = [], []
+    for m in _PARENTHESIS.finditer(text):  # only the parentheses, not every character: the clause is read per import
+        if m.group() == "(":
+            opened.append(m.start())
+        elif opened:
+            spans.append((opened.pop(), m.end()))  # nested ones too: inside an unclosed "(" they must not show
+    for start, end in spans:
+        text = text[:start] + "\x01" * (end - start) + text[end:]
+    return text
 
 
 def sentences(text: str) -> list[str]:
@@ -174,7 +195,7 @@ def read_term_clause(paragraphs: tuple[Paragraph, ...]) -> TermClause | None:
     start = next((i for i, p in enumerate(paragraphs) if _TERM_HEADING.search(p.text)), 0)
     for p in paragraphs[start:]:
         run: list[str] = []
-        for sentence in sentences(p.text):
+        for sentence in (c for s in sentences(p.text) for c in re.split(r":\s+(?=[A-Z])", s)):  # "as follows: This ..."
             if _UNTIL.search(sentence) or _PERMANENT.search(sentence):
                 run.append(sentence)
             elif run:
@@ -192,90 +213,26 @@ def read_term_clause(paragraphs: tuple[Paragraph, ...]) -> TermClause | None:
 def _read_sentence(sentence: str, grants: list[Grant], problems: list[str]) -> None:
     permanent = _PERMANENT.search(sentence)
     if permanent:
-        grants.append(_grant(permanent.group(1), PERMANENT))
+        grants.append(Grant(permanent.group(1).strip(), PERMANENT))
         sentence = sentence[: permanent.start()] + sentence[permanent.end() :]
+    # What follows "thereafter" is the yearly continuance, not an end date; parentheses hold exceptions and
+    # definitions, never the clause's own "until" or "with respect to".
+    masked = mask_parentheses(sentence)
+    masked = _THEREAFTER.sub("", masked)
     events = sorted(
-        [(m.start(), "until", m.group(1)) for m in _UNTIL.finditer(sentence)]
-        + [(m.start(), "subject", m.group(1)) for m in _RESPECT.finditer(sentence)]
+        [(m.start(), "until", m.group(1)) for m in _UNTIL.finditer(masked)]
+        + [(m.start(), "subject", sentence[m.start(1) : m.end(1)]) for m in _RESPECT.finditer(masked)]
     )
     if permanent and not events:
         return
     kinds = [kind for _, kind, _ in events]
     pairs = [events[i : i + 2] for i in range(0, len(events), 2)]
-    if len(events) % 2 or any(a[1] == b[1] for a, b in pairs):
+    if not events or len(events) % 2 or any(a[1] == b[1] for a, b in pairs):
         problems.append(f'cannot tell which end date goes with which portfolios in "{sentence}" ({", ".join(kinds)}).')
         return
     for a, b in pairs:
         subject, until = (a, b) if a[1] == "subject" else (b, a)
         try:
-            grants.append(_grant(subject[2], parse_contract_date(until[2])))
+            grants.append(Grant(subject[2].strip(), parse_contract_date(until[2])))
         except ValueError as exc:
             problems.append(f"the end date for {subject[2]} {exc}.")
-
-
-def _grant(subject: str, term: Term) -> Grant:
-    text = subject.strip()
-    exceptions: tuple[str, ...] = ()
-    if m := _EXCEPT.search(text):
-        exceptions = split_names(m.group(1))
-        text = (text[: m.start()] + text[m.end() :]).strip()
-    if m := _NEW_DEFINED.search(text):  # "the A Portfolio and the B Portfolio (together, the "New Portfolios")"
-        return Grant(subject, term, None, split_names(text[: m.start()]), exceptions)
-    if re.search(r"\bexisting\s+Portfolios\b", text, re.IGNORECASE):
-        return Grant(subject, term, "existing", (), exceptions)
-    if re.fullmatch(r"(?:the\s+)?New\s+Portfolios?", text, re.IGNORECASE):
-        return Grant(subject, term, "new", (), exceptions)
-    if re.fullmatch(r"(?:each|all|the)\s+(?:of\s+the\s+)?Portfolios?", text, re.IGNORECASE):
-        return Grant(subject, term, "all", (), exceptions)
-    return Grant(subject, term, None, split_names(text), exceptions)
-
-
-def assign_terms(
-    clause: TermClause, portfolios: tuple[str, ...], new: tuple[str, ...]
-) -> tuple[dict[str, Term], list[tuple[str | None, str]]]:
-    """Each Schedule A portfolio's term, and (portfolio, message) problems: unknown names, conflicts, no term."""
-    index = NameIndex(dict.fromkeys(portfolios), {})
-    problems: list[tuple[str | None, str]] = [(None, message) for message in clause.problems]
-    named: dict[str, set[Term]] = {}
-    grouped: dict[str, set[Term]] = {}
-
-    def resolve(names: tuple[str, ...]) -> list[str]:
-        found = []
-        for typed in names:
-            name = index.resolve(typed)
-            if name is None:
-                problems.append((typed, f'the term clause names "{typed}", which is not in Schedule A.'))
-            else:
-                found.append(name)
-        return found
-
-    new_names = set(resolve(new))
-    for grant in clause.grants:
-        excluded = set(resolve(grant.exceptions))
-        if grant.group is None:
-            members = resolve(grant.names)
-        elif grant.group == "new":
-            members = sorted(new_names)
-            if not new:
-                problems.append((None, f'the term clause speaks of "{grant.subject}", but the amendment adds no New Portfolio.'))
-        else:
-            members = [n for n in portfolios if grant.group == "all" or n not in new_names]
-        target = named if grant.group is None else grouped
-        for name in members:
-            if name not in excluded:
-                target.setdefault(name, set()).add(grant.term)
-    terms: dict[str, Term] = {}
-    for name in portfolios:
-        stated = named.get(name, set()) | grouped.get(name, set())
-        if len(stated) == 1:
-            terms[name] = stated.pop()
-        elif stated:
-            listed = " and ".join(sorted(_describe(t) for t in stated))
-            problems.append((name, f"the term clause gives it more than one term ({listed})."))
-        else:
-            problems.append((name, "the term clause gives it no end date and does not make it permanent."))
-    return terms, problems
-
-
-def _describe(term: Term) -> str:
-    return term if isinstance(term, str) else f"until {term.isoformat()}"

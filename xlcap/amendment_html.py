@@ -11,7 +11,19 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from xlcap.amendment_text import FURNITURE, LIMIT_HEADING, Cell, FiledDocument, Paragraph, RawRow, Segments, is_header, no_table
+from xlcap.amendment_text import (
+    BANDS_HEADING,
+    FURNITURE,
+    LIMIT_HEADING,
+    Cell,
+    FiledDocument,
+    Paragraph,
+    RawRow,
+    Segments,
+    is_header,
+    names_classes,
+    no_table,
+)
 from xlcap.errors import DocumentError
 
 _ACTIVE = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet"})
@@ -189,10 +201,22 @@ def segment_html(document: FiledDocument) -> Segments:
     first = table[header][name_col].marks[0][1]
     if limit_col is None:
         raise DocumentError(f"{document.path}: line {first}: the Schedule A header names no limit column.")
-    return Segments(tuple(reader.paragraphs), tuple(_rows(table[header + 1 :], name_col, limit_col)), first)
+    bands = next(
+        (
+            i
+            for row in table[: header + 1]
+            for i, c in enumerate(row)
+            if i not in (name_col, limit_col) and BANDS_HEADING.search(c.text)
+        ),
+        None,
+    )
+    classes = next((c.marks[0][1] for row in table[: header + 1] for c in row if c.marks and names_classes(c.text)), None)
+    return Segments(tuple(reader.paragraphs), tuple(_rows(table[header + 1 :], name_col, limit_col, bands)), first, classes)
 
 
-def _rows(table: list[list[Cell]], name_col: int, limit_col: int) -> list[RawRow]:
+def _rows(table: list[list[Cell]], name_col: int, limit_col: int, bands: int | None) -> list[RawRow]:
+    """Rows of the Schedule A table; a column of asset bands (`bands`) reads as the start of the limit text, so
+    "First $100 million" beside "0.90%" is one tier."""
     rows: list[RawRow] = []
     empty = Cell("", ())
     for cells in table:
@@ -201,8 +225,10 @@ def _rows(table: list[list[Cell]], name_col: int, limit_col: int) -> list[RawRow
             continue  # spacer rows and headings repeated after a page break
         name = cells[name_col] if name_col < len(cells) else empty
         limit = cells[limit_col] if limit_col < len(cells) else empty
+        if bands is not None and bands < len(cells) and cells[bands].text:
+            limit = cells[bands] + limit
         lines = [ln for c in texts for _, ln in c.marks]
-        stray = [c for i, c in enumerate(cells) if c.text and i not in (name_col, limit_col)]
+        stray = [c for i, c in enumerate(cells) if c.text and i not in (name_col, limit_col, bands)]
         layout = f'text in a column with no heading: "{stray[0].text}"' if stray else None
         if not name.text and rows:  # the limit text went on in another <tr>
             last = rows[-1]

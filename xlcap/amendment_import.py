@@ -12,16 +12,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from xlcap.amendment_clauses import PERMANENT, Header, Term, assign_terms, normalise, read_header, read_term_clause
-from xlcap.amendment_text import FiledDocument, RawRow, read_filed, segment
+from xlcap.amendment_clauses import PERMANENT, Header, Term, normalise, read_header, read_term_clause
+from xlcap.amendment_html import segment_html
+from xlcap.amendment_terms import Definition, Resolution, assign_terms, read_definitions, term_key
+from xlcap.amendment_text import FiledDocument, RawRow, Segments, check_segments, read_filed, segment_text
 from xlcap.errors import InvalidInputError
 from xlcap.interpretations import RecordedInterpretation, read_interpretations
-from xlcap.limit_text import UnreadableLimit, read_limit
+from xlcap.limit_text import PER_CLASS, UnreadableLimit, read_limit
 from xlcap.limits import Limit, limit_data
 from xlcap.names import NameIndex, name_key
 from xlcap.schedule import Interpretation
 
 ProblemKind = Literal["limit", "term", "document"]
+PER_CLASS_ROW = (
+    'row not read: Schedule A has a "Share Class" column (line {line}), so this row is the limit of one class group; '
+    "xlcap does not import per-class limits yet: give each class group its own row in the data file (share_classes = "
+    '["A", ...]).'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class ImportedRow:
     term: Term | None
     new_portfolio: bool = False
     interpretation: Interpretation | None = None
+    term_from: str | None = None  # the label of the term clause's grant that gave the term ("b"), when read
 
     @property
     def permanent(self) -> bool:
@@ -69,6 +77,7 @@ class ImportedRow:
             "term_end": None if self.term_end is None else self.term_end.isoformat(),
             "permanent": self.permanent,
             "limit_text": self.limit_text,
+            "term_from": self.term_from,
         }
 
 
@@ -81,6 +90,8 @@ class ImportedAmendment:
     term_clause: str
     rows: tuple[ImportedRow, ...]
     problems: tuple[Problem, ...]
+    definitions: tuple[Definition, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()  # each grant of the term clause and the rows it gives its term
 
     @property
     def number(self) -> int:
@@ -100,8 +111,27 @@ class ImportedAmendment:
             "amendment": self.number,
             "date": self.date.isoformat(),
             "portfolios": [row.to_dict() for row in self.rows],
+            "terms": [
+                {
+                    "from": r.label,
+                    "subject": r.subject,
+                    "term": _term_data(r.term),
+                    "reading": list(r.steps),
+                    "portfolios": list(r.members),
+                }
+                for r in self.resolutions
+            ],
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def _term_data(term: Term) -> str:
+    return term if isinstance(term, str) else term.isoformat()
+
+
+def segment(document: FiledDocument) -> Segments:
+    """Split a filed document into prose paragraphs and Schedule A rows; DocumentError if there is no table."""
+    return check_segments(document, segment_html(document) if document.is_html else segment_text(document))
 
 
 def import_amendment(path: Path, interpretations: Path | None = None) -> ImportedAmendment:
@@ -110,19 +140,27 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
     document = read_filed(path)
     segments = segment(document)
     paragraphs = normalise(segments.paragraphs)
-    header = read_header(paragraphs, str(path))
+    definitions = read_definitions(paragraphs)
+    new_typed = next((d.names for d in definitions if term_key(d.term) == "new portfolio"), ())
+    header = replace(read_header(paragraphs, str(path)), new_portfolios=new_typed)
     problems = [Problem(line, None, message) for line, message in header.problems]
-    rows = _read_rows(segments.rows, problems)
+    rows = _read_rows(segments.rows, problems, segments.class_column)
     names = tuple(dict.fromkeys(row.portfolio for row in rows if row.portfolio))
     index = NameIndex(names, {})
     new: list[str] = []
     for typed in header.new_portfolios:
         if (name := index.resolve(typed)) is None:
-            problems.append(Problem(None, typed, "the amendment adds this New Portfolio, but Schedule A does not list it."))
+            close = index.suggest(typed, 1)
+            hint = f" (the closest row is {close[0]!r})" if close else ""
+            problems.append(
+                Problem(None, typed, f"the amendment adds this New Portfolio, but Schedule A does not list it{hint}.")
+            )
         else:
             new.append(name)
     clause = read_term_clause(paragraphs)
     terms: dict[str, Term] = {}
+    basis: dict[str, str] = {}
+    resolutions: tuple[Resolution, ...] = ()
     if clause is None:
         problems.append(
             Problem(
@@ -132,21 +170,30 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
             )
         )
     else:
-        terms, found = assign_terms(clause, names, tuple(new))
+        terms, basis, resolutions, found = assign_terms(clause, names, definitions, header.number)
         problems.extend(Problem(clause.line, name, message, "term" if name in names else "document") for name, message in found)
-    rows = [replace(row, term=terms.get(row.portfolio), new_portfolio=row.portfolio in new) for row in rows]
-    imported = ImportedAmendment(document, header, clause.text if clause else "", tuple(rows), tuple(problems))
+    rows = [
+        replace(row, term=terms.get(row.portfolio), term_from=basis.get(row.portfolio), new_portfolio=row.portfolio in new)
+        for row in rows
+    ]
+    imported = ImportedAmendment(
+        document, header, clause.text if clause else "", tuple(rows), tuple(problems), definitions, resolutions
+    )
     if interpretations is None:
         return imported
     return _interpret(imported, read_interpretations(interpretations), index)
 
 
-def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem]) -> list[ImportedRow]:
+def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem], class_column: int | None) -> list[ImportedRow]:
     rows: list[ImportedRow] = []
     seen: dict[str, str] = {}
     for raw in raw_rows:
         name = raw.name.text
         limit: Limit | None = None
+        if class_column is not None:  # a document problem: no interpretation can make one row of several classes
+            problems.append(Problem(raw.lines[0], name or None, PER_CLASS_ROW.format(line=class_column)))
+            rows.append(ImportedRow(name, raw.limit.text, raw.lines, None, None))
+            continue
         if raw.layout:
             problems.append(Problem(raw.lines[0], name or None, f"row not read: {raw.layout}.", "limit"))
         else:
@@ -154,7 +201,9 @@ def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem]) -> list[Im
                 limit = read_limit(raw.limit.text)
             except UnreadableLimit as exc:
                 line = raw.limit.line_at(exc.offset) if raw.limit.marks else raw.lines[0]
-                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", "limit"))
+                # Per-class limits are a document problem: no one reading can stand for several classes' limits.
+                kind: ProblemKind = "document" if exc.reason == PER_CLASS else "limit"
+                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", kind))
         if name and name_key(name) in seen:
             problems.append(Problem(raw.lines[0], name, f"listed twice in Schedule A (first as {seen[name_key(name)]!r})."))
             continue
@@ -181,10 +230,16 @@ def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretati
                 except UnreadableLimit as exc:
                     raise InvalidInputError(f"{entry.where}: the reading for {name!r} is not read: {exc.reason}.") from None
             elif entry.term is not None:
-                row = replace(row, term=entry.term)
+                row = replace(row, term=entry.term, term_from=None)
             else:
                 continue
             problems[i] = replace(problems[i], resolved_by=entry.interpretation)
+        unresolvable = [p for p in problems if p.portfolio == name and p.kind == "document"]
+        if row is rows[at[name]] and unresolvable:
+            raise InvalidInputError(
+                f"{entry.where}: {name!r} has a problem no interpretation resolves ({unresolvable[0].message}) Remove the "
+                "entry; the data file must be written by hand."
+            )
         if row is rows[at[name]]:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has no problem this entry resolves; an interpretation never replaces text that reads "

@@ -2,8 +2,9 @@
 
 Plain text is the EDGAR fixed-width form: a two-column table under a "Name of Portfolio" header,
 dashed rules between rows, cells wrapping over several lines, `<PAGE>` markers. HTML filings go
-through `xlcap.amendment_html` into the same `Segments`. Line numbers are 1-based lines of the
-filed file, so every problem can point at the text it is about.
+through `xlcap.amendment_html` into the same `Segments` (`xlcap.amendment_import.segment` picks
+the reader, so neither module imports the other). Line numbers are 1-based lines of the filed
+file, so every problem can point at the text it is about.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _HTML = re.compile(r"<\s*(?:html|body|table|p|div|font|tr|td|br|center|h[1-6])\b
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 _HEADER = re.compile(r"name\s+of\s+(?:the\s+)?(?:portfolio|series|fund)s?\b", re.IGNORECASE)
+BANDS_HEADING = re.compile(r"\baverage\s+daily\b|\bnet\s+assets\b|\bbreakpoints?\b|\basset\s+levels?\b", re.IGNORECASE)
 LIMIT_HEADING = re.compile(r"(?:operating\s+)?expense\s+limit|\blimit\b", re.IGNORECASE)
 # Page furniture repeated inside a table: page markers and numbers, the column headings again.
 FURNITURE = re.compile(
@@ -31,6 +33,7 @@ FURNITURE = re.compile(
     r"schedule\s+a|\(continued\)|amendment\s+no\.\s*[0-9]+)\s*)+)\s*",
     re.IGNORECASE,
 )
+_CLASS_HEADING = re.compile(r"\b(?:share\s+)?class(?:es)?\b", re.IGNORECASE)
 _RULE = re.compile(r"\s*-{3,}(?:\s+-{3,})*\s*")
 _DASHES = re.compile(r"-{3,}")
 
@@ -100,6 +103,7 @@ class Segments:
     paragraphs: tuple[Paragraph, ...]
     rows: tuple[RawRow, ...]
     table_line: int
+    class_column: int | None = None  # the line of a "Share Class" column heading: limits per class group
 
 
 def read_filed(path: Path) -> FiledDocument:
@@ -133,14 +137,8 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def segment(document: FiledDocument) -> Segments:
-    """Split a filed document into prose paragraphs and Schedule A rows; DocumentError if there is no table."""
-    if document.is_html:
-        from xlcap.amendment_html import segment_html  # html.parser is only needed for HTML filings
-
-        segments = segment_html(document)
-    else:
-        segments = _segment_text(document)
+def check_segments(document: FiledDocument, segments: Segments) -> Segments:
+    """The segments of a document, once they are known to hold rows and no paragraph too long to be prose."""
     if not segments.rows:
         raise DocumentError(f"{document.path}: the Schedule A table at line {segments.table_line} has no rows.")
     if long := next((p for p in segments.paragraphs if len(p.text) > MAX_PARAGRAPH), None):
@@ -149,6 +147,11 @@ def segment(document: FiledDocument) -> Segments:
             f"amendment (at most {MAX_PARAGRAPH:,})."
         )
     return segments
+
+
+def names_classes(text: str) -> bool:
+    """Whether a heading names a share class column ("Share Class", "Classes")."""
+    return _CLASS_HEADING.search(text) is not None
 
 
 def is_header(text: str) -> bool:
@@ -160,7 +163,8 @@ def no_table(document: FiledDocument) -> DocumentError:
     return DocumentError(f'{document.path}: no Schedule A table found (no line names the "Name of Portfolio" column).')
 
 
-def _segment_text(document: FiledDocument) -> Segments:
+def segment_text(document: FiledDocument) -> Segments:
+    """The prose paragraphs and Schedule A rows of a fixed-width text filing; HTML goes through amendment_html."""
     lines = [line.rstrip("\r").replace("\f", " ") for line in document.text.split("\n")]
     header = next((i for i, line in enumerate(lines) if is_header(line)), None)
     if header is None:
@@ -173,7 +177,8 @@ def _segment_text(document: FiledDocument) -> Segments:
     end = rules[-1] if rules else len(lines)
     rows = _rows(lines, start, end, column)
     prose = [*range(0, header), *range(end + 1, len(lines))]
-    return Segments(_paragraphs(lines, prose), tuple(rows), header + 1)
+    classes = next((i + 1 for i in range(max(header - 2, 0), start) if names_classes(lines[i])), None)
+    return Segments(_paragraphs(lines, prose), tuple(rows), header + 1, classes)
 
 
 def _limit_column(lines: list[str], header: int) -> tuple[int, int] | None:
@@ -186,7 +191,13 @@ def _limit_column(lines: list[str], header: int) -> tuple[int, int] | None:
         if _RULE.fullmatch(lines[i]) and len(runs) >= 2:
             return runs[1], i + 1
     heading = LIMIT_HEADING.search(lines[header])
-    return None if heading is None else (heading.start(), header + 1)
+    if heading is None:
+        return None
+    # A column of asset bands before the limit column ("Average Daily Net Assets"): its text belongs to the limit.
+    name_end = _HEADER.match(lines[header].strip())
+    after = len(lines[header]) - len(lines[header].lstrip()) + (name_end.end() if name_end else 0)
+    bands = [m.start() for line in lines[max(header - 1, 0) : header + 1] for m in BANDS_HEADING.finditer(line)]
+    return min([b for b in bands if after <= b < heading.start()], default=heading.start()), header + 1
 
 
 def _rows(lines: list[str], start: int, end: int, column: int) -> list[RawRow]:

@@ -5,17 +5,33 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from xlcap.datafiles import DATA_DIR
-from xlcap.errors import EXIT_CONFLICT, EXIT_DELIVERY, EXIT_OK, EXIT_USAGE, ImportRefusedError, InvalidInputError, XlcapError
+from xlcap.datafiles import DATA_ENV, data_folder
+from xlcap.errors import (
+    EXIT_CLOSED_PIPE,
+    EXIT_CONFLICT,
+    EXIT_DATA,
+    EXIT_DELIVERY,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ImportRefusedError,
+    InvalidInputError,
+    XlcapError,
+)
 from xlcap.lookup import lookup, schedule_in_force
 from xlcap.parse import DATE_FORMS, parse_date
-from xlcap.render import render_cap, render_import, render_schedule
+from xlcap.render import render_cap, render_import, render_portfolios, render_schedule
 
 
 class Reply(NamedTuple):
@@ -37,41 +53,62 @@ class _Parser(argparse.ArgumentParser):
 
 def _cmd_cap(args: argparse.Namespace) -> str:
     result = lookup(args.portfolio, args.assets, args.date)
-    if args.days is not None and args.days <= 0:
+    if args.days is not None and not 1 <= args.days <= 366:
         raise InvalidInputError(
-            f"Parameter 'days' received {args.days}, which is not positive. Valid: a whole number of days, 1 to 366."
+            f"Parameter 'days' received {args.days}, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
+            "(a year at most, as in EXPCAP_AMOUNT)."
+        )
+    amounts = [result.annual_amount, result.period_amount(args.days) if args.days is not None else None]
+    if any(a is not None and not math.isfinite(a) for a in amounts):  # JSON has no Infinity; say so, never print it
+        raise InvalidInputError(
+            f"Parameter 'assets' received {args.assets!r}, for which the dollar limit is too large to compute. "
+            "Valid: an amount of average net assets a fund can hold, e.g. 250000000 or 1.2bn."
         )
     if args.json:
         data = result.to_dict()
         if args.days is not None:
             data["days"] = args.days
-            data["period_amount"] = result.period_amount(args.days)
-        return json.dumps(data, indent=2)
+            data["period_amount"] = amounts[1]
+        return _json(data)
     return render_cap(result, args.days)
 
 
+def _json(data: object) -> str:
+    return json.dumps(data, indent=2, allow_nan=False)
+
+
+def _as_of(args: argparse.Namespace) -> tuple[dt.date, bool]:
+    """The date asked, and whether it is today because none was given."""
+    return (dt.date.today(), True) if args.as_of is None else (parse_date(args.as_of, "as-of"), False)
+
+
 def _cmd_schedule(args: argparse.Namespace) -> str:
-    on = parse_date(args.as_of, "as-of")
-    return render_schedule(schedule_in_force(on), on)
+    on, today = _as_of(args)
+    return render_schedule(schedule_in_force(on), on, today)
 
 
-def _cmd_portfolios(args: argparse.Namespace) -> str:
-    return "\n".join(schedule_in_force(parse_date(args.as_of, "as-of")).portfolios)
+def _cmd_portfolios(args: argparse.Namespace) -> Reply:
+    on, today = _as_of(args)
+    out, note = render_portfolios(schedule_in_force(on), on, args.all, today)
+    return Reply(out, note)
 
 
 def _cmd_report(args: argparse.Namespace) -> str:
     from xlcap.actuals import parse_month
-    from xlcap.report import default_out_dir, run_report
+    from xlcap.report import run_report
 
     month = parse_month(args.month, "month")
     with _progress_bar() as progress:
-        files = run_report(
+        run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
             method=args.method, progress=progress,
         )  # fmt: skip
-    out = args.out or default_out_dir(month)
-    lines = [f"Wrote {len(files)} workbooks for {month} to {out}:"]
-    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in files]
+    n = _count(len(run.files), "workbook")
+    if run.up_to_date:
+        lines = [f"The {n} for {month} in {run.out} are up to date (same inputs as when written); nothing written:"]
+    else:
+        lines = [f"Wrote {n} for {month} to {run.out}:"]
+    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in run.files]
     return "\n".join(lines)
 
 
@@ -145,18 +182,20 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
     from xlcap.amendment_import import import_amendment
     from xlcap.amendment_write import write_amendment
 
-    data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
+    data_dir = Path(args.data_dir) if args.data_dir else data_folder()
     if not data_dir.is_dir():
         raise InvalidInputError(f"Parameter 'data-dir' received {args.data_dir!r}, which is not a directory.")
-    if args.write and not args.data_dir and {"site-packages", "dist-packages"} & set(data_dir.parts):
+    own_folder = args.data_dir or os.environ.get(DATA_ENV)
+    if args.write and not own_folder and {"site-packages", "dist-packages"} & set(data_dir.parts):
         # An installed copy's data would vanish with the next upgrade, unreviewed: write into a checkout.
         raise InvalidInputError(
             f"--write would add the amendment to the installed package ({data_dir}). "
-            "Valid: --data-dir pointing at the xlcap/data folder of a checkout, where the change can be reviewed."
+            "Valid: your own data folder (--data DIR or XLCAP_DATA), or --data-dir pointing at the xlcap/data folder "
+            "of a checkout, where the change can be reviewed."
         )
     history = history_in(data_dir)
     imported = import_amendment(Path(args.file), Path(args.interpretations) if args.interpretations else None)
-    shown = json.dumps(imported.to_dict(), indent=2) if args.json else render_import(imported, compare(imported, history))
+    shown = _json(imported.to_dict()) if args.json else render_import(imported, compare(imported, history))
     if args.write:
         try:
             written = write_amendment(imported, data_dir, history)
@@ -168,10 +207,30 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
     return Reply(shown)
 
 
+def _cmd_data_check(args: argparse.Namespace) -> Reply:
+    from xlcap.datacheck import check_folder
+
+    report = check_folder(Path(args.folder) if args.folder else data_folder())
+    rows = sum(len(a.rows) for a in report.amendments)
+    if report.problems:
+        head = f"{report.folder}: {_count(len(report.problems), 'problem')}; fix each, then run this again:"
+        return Reply(head + "\n" + "\n".join(f"  {p}" for p in report.problems), code=EXIT_DATA)
+    return Reply(
+        f"{report.folder}: {_count(len(report.amendments), 'amendment')}, {_count(rows, 'Schedule A row')}; no problems."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from xlcap import __version__
+
     parser = _Parser(prog="xlcap", description="Expense limitation agreements: the limit in force, and why.")
+    parser.add_argument("--version", action="version", version=f"xlcap {__version__}")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help=f"folder of agreement data to use (default: ${DATA_ENV}, else the bundled Met Investors data)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    today = dt.date.today().isoformat()
 
     cap = sub.add_parser("cap", help="the expense limit for one portfolio, asset level and date")
     cap.add_argument("portfolio", help="portfolio name as you would type it, e.g. 'Lazard Mid-Cap'")
@@ -182,11 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     cap.set_defaults(run=_cmd_cap)
 
     schedule = sub.add_parser("schedule", help="the Schedule A in force on a date, as a table")
-    schedule.add_argument("--as-of", default=today, help=f"{DATE_FORMS} (default: today)")
+    schedule.add_argument("--as-of", help=f"{DATE_FORMS} (default: today)")
     schedule.set_defaults(run=_cmd_schedule, json=False)
 
-    portfolios = sub.add_parser("portfolios", help="the portfolios in the schedule in force, one per line")
-    portfolios.add_argument("--as-of", default=today, help=f"{DATE_FORMS} (default: today)")
+    portfolios = sub.add_parser("portfolios", help="the portfolios in force on a date, one per line")
+    portfolios.add_argument("--as-of", help=f"{DATE_FORMS} (default: today)")
+    portfolios.add_argument("--all", action="store_true", help="every row of the schedule, with its term, in force or not")
     portfolios.set_defaults(run=_cmd_portfolios, json=False)
 
     report = sub.add_parser("report", help="the month's cap-versus-actual workbooks: one per manager and one for the Trust")
@@ -225,27 +285,61 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true", help="print one JSON object instead of the table and changes")
     imports.add_argument("--write", action="store_true", help="add it as amendment-NNN.toml beside a copy of the file")
     imports.add_argument("--interpretations", metavar="TOML", help="readings recorded for rows the text does not state plainly")
-    imports.add_argument("--data-dir", metavar="DIR", help="the data files to compare with and write to (default: bundled)")
+    imports.add_argument(
+        "--data-dir", metavar="DIR", help="the data files to compare with and write to (default: --data, XLCAP_DATA or bundled)"
+    )
     imports.set_defaults(run=_cmd_import)
+
+    data = sub.add_parser("data", help="the agreement data in use: check a folder before relying on it")
+    data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser, help="check")
+    check = data_sub.add_parser("check", help="every problem in a folder of agreement data, with file and line")
+    check.add_argument("folder", nargs="?", help="the folder (default: --data, XLCAP_DATA or the bundled data)")
+    check.set_defaults(run=_cmd_data_check, json=False)
+
+    excel = sub.add_parser("excel", help="files for using the Excel functions: lite writes xlwings Lite's main.py")
+    excel_sub = excel.add_subparsers(dest="excel_command", required=True, parser_class=_Parser, help="what to write")
+    lite = excel_sub.add_parser("lite", help="write main.py (xlcap embedded) and requirements.txt for xlwings Lite")
+    lite.add_argument("--out", type=Path, required=True, help="folder to write main.py and requirements.txt into")
+    lite.add_argument("--force", action="store_true", help="replace main.py and requirements.txt if they exist")
+    lite.set_defaults(run=_cmd_excel_lite, json=False)
     return parser
+
+
+def _cmd_excel_lite(args: argparse.Namespace) -> str:
+    from xlcap.lite import write_lite
+
+    main_py, requirements = write_lite(args.out, force=args.force)
+    return (
+        f"Wrote {main_py} and {requirements}.\n"
+        "In Excel, open xlwings Lite: paste main.py over its main.py and requirements.txt over its\n"
+        "requirements.txt, then restart xlwings Lite (menu > Restart)."
+    )
 
 
 def _fail(code: str, message: str, suggestions: Sequence[str], as_json: bool, exit_code: int) -> int:
     print(message, file=sys.stderr)
     if as_json:
-        print(json.dumps({"error": {"code": code, "message": message, "suggestions": list(suggestions)}}, indent=2))
+        try:
+            print(_json({"error": {"code": code, "message": message, "suggestions": list(suggestions)}}), flush=True)
+        except BrokenPipeError:
+            _closed_stdout()
     return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (the table in xlcap.errors). Only an interrupt escapes."""
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    saved_data = os.environ.get(DATA_ENV)
     try:
         args = build_parser().parse_args(argv)
+        if args.data is not None:  # --data DIR is XLCAP_DATA=DIR for this command
+            os.environ[DATA_ENV] = args.data
         run: Callable[[argparse.Namespace], str | Reply] = args.run
         reply = run(args)
         reply = Reply(reply) if isinstance(reply, str) else reply
         print(reply.out)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try
         if reply.err:
             print(reply.err, file=sys.stderr)
         return reply.code
@@ -253,8 +347,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("usage", str(exc), (), as_json, EXIT_USAGE)
     except XlcapError as exc:
         return _fail(exc.code, exc.message, exc.suggestions, as_json, exc.exit_code)
+    except BrokenPipeError:
+        return _closed_stdout()
+    except Exception as exc:  # a bug: one short line for the user, the traceback in a file for the report
+        log = _crash_log(argv)
+        print(
+            f"xlcap: internal error ({type(exc).__name__}: {exc}). This is a bug in xlcap, not in your input. "
+            f"The details are in {log}; please send that file with your report.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        if saved_data is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = saved_data
+
+
+def _closed_stdout() -> int:
+    """The reader went away (`xlcap portfolios | head -1`): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain
+    return EXIT_CLOSED_PIPE
+
+
+def _crash_log(argv: Sequence[str]) -> Path:
+    from xlcap import __version__
+
+    fd, name = tempfile.mkstemp(prefix="xlcap-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"xlcap {__version__}, Python {sys.version.split()[0]}, {dt.datetime.now().isoformat()}\n")
+        f.write(f"command: xlcap {' '.join(argv)}\n\n{traceback.format_exc()}")
+    return Path(name)
 
 
 def main_exit() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("xlcap: interrupted; nothing half-written was left in place.", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

@@ -1,26 +1,32 @@
-"""Reads the reviewed data files under xlcap/data into a History.
+"""Reads a folder of reviewed data files into a History: the bundled xlcap/data, or the user's own.
 
-Files: `amendment-NNN.toml` (one per amendment, beside the filed text it names),
-`aliases.toml` (other names of portfolios) and `events.toml` (continuances and
-termination notices). Any malformed field is a ScheduleDataError naming file and field.
+Files: `agreement.toml` (the agreement's own terms: the section that holds the term, the
+notice period), `amendment-NNN.toml` (one per amendment, beside the filed text it names),
+`aliases.toml` (other names of portfolios) and `events.toml` (continuances and termination
+notices). Any malformed field is a ScheduleDataError naming file and field. The folder is
+`XLCAP_DATA` when set (an administrator's own agreements, reviewed in git), else the bundled one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import tomllib
 from dataclasses import replace
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from xlcap.errors import ScheduleDataError
 from xlcap.limits import LIMIT_KINDS
-from xlcap.schedule import Amendment, History, Interpretation, ScheduleRow
+from xlcap.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
 
-DATA_DIR = Path(__file__).parent / "data"
-NOTICE_DAYS = 90  # "upon ninety (90) days' prior written notice"
+# Found through importlib.resources, so an installed wheel reads its own copy wherever it is run from.
+DATA_DIR = Path(str(resources.files("xlcap").joinpath("data")))
+DATA_ENV = "XLCAP_DATA"
+AGREEMENT_FILE = "agreement.toml"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -40,7 +46,7 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where:
     return value
 
 
-def _row(data: dict[str, Any], where: str, number: int) -> ScheduleRow:
+def _row(data: dict[str, Any], where: str, number: int, terms: AgreementTerms) -> ScheduleRow:
     name = _field(data, "name", str, where)
     where = f"{where} ({name})"
     limit_data = _field(data, "limit", dict, where)
@@ -48,7 +54,7 @@ def _row(data: dict[str, Any], where: str, number: int) -> ScheduleRow:
     if kind not in LIMIT_KINDS:
         raise ScheduleDataError(f"{where}: limit kind {kind!r} is unknown; valid kinds: {', '.join(LIMIT_KINDS)}.")
     try:
-        limit = LIMIT_KINDS[kind](limit_data)
+        limit = LIMIT_KINDS[kind].from_data(limit_data)
     except (KeyError, TypeError, ValueError) as exc:
         raise ScheduleDataError(f"{where}: limit cannot be read ({exc}).") from None
     permanent = data.get("permanent", False) is True
@@ -70,16 +76,20 @@ def _row(data: dict[str, Any], where: str, number: int) -> ScheduleRow:
         source_lines=(int(lines[0]), int(lines[-1])),
         term_end=term_end,
         permanent=permanent,
-        term_basis=f"Amendment No. {number}, section 3",
+        term_basis=f"Amendment No. {number}, {terms.term_section}",
         interpretation=interpretation,
         new_portfolio=data.get("new_portfolio", False) is True,
         share_classes=None if classes is None else frozenset(classes),
     )
 
 
-def load_amendment(path: Path) -> Amendment:
+def load_amendment(path: Path, terms: AgreementTerms | None = None) -> Amendment:
     """Read one amendment file and check it against the filed document it names."""
-    data = _read_toml(path)
+    return amendment_from_data(_read_toml(path), path, terms or AgreementTerms())
+
+
+def amendment_from_data(data: dict[str, Any], path: Path, terms: AgreementTerms) -> Amendment:
+    """An amendment from its parsed TOML; `path` is where it came from (its filed document sits beside it)."""
     where = str(path)
     number = _field(data, "amendment", int, where)
     source = path.parent / _field(data, "source_file", str, where)
@@ -89,7 +99,9 @@ def load_amendment(path: Path) -> Amendment:
         raise ScheduleDataError(f"{where}: the filed document {source.name} cannot be read ({exc}).") from None
     if digest != _field(data, "source_sha256", str, where):
         raise ScheduleDataError(f"{where}: {source.name} does not match source_sha256; the filed document was changed.")
-    rows = tuple(_row(r, f"{where}: portfolio {n}", number) for n, r in enumerate(_field(data, "portfolio", list, where), 1))
+    rows = tuple(
+        _row(r, f"{where}: portfolio {n}", number, terms) for n, r in enumerate(_field(data, "portfolio", list, where), 1)
+    )
     try:
         return Amendment(
             number=number,
@@ -133,25 +145,48 @@ def _apply_events(history: History, events: dict[str, Any], where: str) -> Histo
                     basis = f"continuance approved {on.isoformat()}: {reference}"
                     row = replace(row, term_end=end, permanent=False, term_basis=basis)
                 else:
-                    end = on + dt.timedelta(days=NOTICE_DAYS)
+                    if history.terms.notice_days is None:
+                        raise ScheduleDataError(
+                            f"{spot}: a termination notice needs the agreement's notice period; record notice_days "
+                            f"(and notice_text, as filed) in {AGREEMENT_FILE}."
+                        )
+                    end = on + dt.timedelta(days=history.terms.notice_days)
                     if row.term_end is None or end < row.term_end:
                         basis = f"termination noticed {on.isoformat()}: {reference}"
                         row = replace(row, term_end=end, permanent=False, term_basis=basis)
             rows.append(row)
         amendments[amendment.number] = amendment.with_rows(tuple(rows))
-    return History(list(amendments.values()), history.aliases)
+    return History(list(amendments.values()), history.aliases, history.terms)
+
+
+def load_terms(base: Path) -> AgreementTerms:
+    """The agreement's own terms from agreement.toml; defaults that assume nothing when the file is absent."""
+    path = base / AGREEMENT_FILE
+    if not path.exists():
+        return AgreementTerms()
+    data, where = _read_toml(path), str(path)
+    notice = data.get("notice_days")
+    if notice is not None and (not isinstance(notice, int) or isinstance(notice, bool) or not 1 <= notice <= 3650):
+        raise ScheduleDataError(f"{where}: field 'notice_days' is {notice!r}; expected a whole number of days, 1 to 3650.")
+    return AgreementTerms(
+        name=str(data.get("name", "")),
+        term_section=_field(data, "term_section", str, where) if "term_section" in data else AgreementTerms.term_section,
+        notice_days=notice,
+        notice_text=str(data.get("notice_text", "")),
+    )
 
 
 def load_history(data_dir: Path | None = None) -> History:
-    """Every amendment under `data_dir` (default: the bundled data), with aliases and events applied."""
-    base = DATA_DIR if data_dir is None else Path(data_dir)
+    """Every amendment under `data_dir` (default: data_folder()), with aliases and events applied."""
+    base = data_folder() if data_dir is None else Path(data_dir)
     paths = sorted(base.glob("amendment-*.toml"))
     if not paths:
         raise ScheduleDataError(f"{base}: no amendment-*.toml files; at least one amendment must be on file.")
-    amendments = [load_amendment(p) for p in paths]
+    terms = load_terms(base)
+    amendments = [load_amendment(p, terms) for p in paths]
     aliases_path = base / "aliases.toml"
     aliases = _read_toml(aliases_path).get("aliases", {}) if aliases_path.exists() else {}
-    history = History(amendments, aliases)
+    history = History(amendments, aliases, terms)
     for alias, target in aliases.items():
         if history.names.resolve(target) != target:
             raise ScheduleDataError(f"{aliases_path}: alias {alias!r} points to {target!r}, which no amendment lists.")
@@ -161,7 +196,25 @@ def load_history(data_dir: Path | None = None) -> History:
     return history
 
 
-@lru_cache(maxsize=1)
+def data_folder() -> Path:
+    """The agreement data in use: the folder named by XLCAP_DATA, else the bundled Met Investors data."""
+    named = os.environ.get(DATA_ENV)
+    if not named:
+        return DATA_DIR
+    folder = Path(named).expanduser()
+    if not folder.is_dir():
+        raise ScheduleDataError(
+            f"The data folder (--data or {DATA_ENV}) is {named!r}, which is not a folder. Valid: a folder of agreement "
+            "data (agreement.toml, amendment-NNN.toml beside the filed documents), or neither, for the bundled data."
+        )
+    return folder
+
+
 def default_history() -> History:
-    """The bundled agreement history, read once per process."""
-    return load_history()
+    """The agreement history of data_folder(), read once per process for each folder."""
+    return _cached_history(data_folder().resolve())
+
+
+@lru_cache(maxsize=4)
+def _cached_history(folder: Path) -> History:
+    return load_history(folder)

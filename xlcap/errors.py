@@ -4,7 +4,7 @@ Each class carries the CLI exit code it means, so every command maps an error th
 (the README's exit-code table is this list):
 0 ok; 1 no limit can be given; 2 usage or invalid input; 3 malformed data files;
 4 output exists, conflicts or is busy; 5 delivery failed; 6 output cannot be written;
-70 internal error.
+70 internal error; 130 interrupted; 141 stdout closed by its reader.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ EXIT_CONFLICT = 4
 EXIT_DELIVERY = 5
 EXIT_WRITE = 6
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+EXIT_CLOSED_PIPE = 141  # the reader closed stdout, as shells report SIGPIPE
 
 
 class XlcapError(Exception):

@@ -19,7 +19,18 @@ import numpy as np
 
 from xlcap.datafiles import default_history
 from xlcap.errors import InvalidInputError, NoScheduleError, XlcapError
-from xlcap.excel_values import amount_column, broadcast, cell_amount, cell_date, cell_days, cell_text, column, date_column, grid
+from xlcap.excel_values import (
+    amount_column,
+    broadcast,
+    cell_amount,
+    cell_date,
+    cell_days,
+    cell_text,
+    column,
+    date_column,
+    grid,
+    is_empty,
+)
 from xlcap.limits import days_in_years
 from xlcap.lookup import lookup, resolve_row, schedule_in_force
 from xlcap.render import describe_limit
@@ -29,7 +40,7 @@ from xlcap.vectorised import NO_LIMIT as NO_LIMIT_STATUS
 NO_LIMIT = "NO LIMIT"
 TIER_HEADER = ["From", "To", "Rate"]
 PORTFOLIO_HEADER = ["Portfolio", "Limit (Schedule A as filed)", "Term end"]
-Cell = float | str | dt.date | None
+Cell = float | str | None
 
 
 def officejs_runtime() -> bool:
@@ -49,10 +60,10 @@ def _shape(values: list[Any], shape: tuple[int, int]) -> list[list[Any]]:
     return [values[r * cols : (r + 1) * cols] for r in range(shape[0])]
 
 
-def _limit_cells(want: str, portfolio: object, assets: object, date: object, days: object, officejs: bool | None) -> Any:
-    flat, shape = broadcast({"portfolio": portfolio, "assets": assets, "date": date, "days": days})
+def _limit_cells(want: str, portfolio: object, assets: object, on_date: object, days: object, officejs: bool | None) -> Any:
+    flat, shape = broadcast({"portfolio": portfolio, "assets": assets, "on_date": on_date, "days": days})
     if shape is None:
-        name, amount, day = cell_text(flat["portfolio"][0]), cell_amount(flat["assets"][0]), cell_date(flat["date"][0])
+        name, amount, day = cell_text(flat["portfolio"][0]), cell_amount(flat["assets"][0]), cell_date(flat["on_date"][0])
         period = cell_days(flat["days"][0])
         try:
             result = lookup(name, amount, day)
@@ -66,7 +77,7 @@ def _limit_cells(want: str, portfolio: object, assets: object, date: object, day
 
     names, errors = column(flat["portfolio"], cell_text, "portfolio")
     amounts, amount_errors = amount_column(flat["assets"])
-    dates, date_errors = date_column(flat["date"])
+    dates, date_errors = date_column(flat["on_date"])
     periods, days_errors = column(flat["days"], cell_days, "days") if days is not None else ([], {})
     for more in (amount_errors, date_errors, days_errors):
         for row, error in more.items():
@@ -98,22 +109,24 @@ def _limit_cells(want: str, portfolio: object, assets: object, date: object, day
     return cells.reshape(shape)
 
 
-def expcap(portfolio: object, assets: object, date: object, *, officejs: bool | None = None) -> Any:
+def expcap(portfolio: object, assets: object, on_date: object, *, officejs: bool | None = None) -> Any:
     """The annual limit as a decimal rate (blended for tiered portfolios); NO_LIMIT where Schedule A says None."""
-    return _limit_cells("rate", portfolio, assets, date, None, officejs)
+    return _limit_cells("rate", portfolio, assets, on_date, None, officejs)
 
 
-def expcap_amount(portfolio: object, assets: object, date: object, days: object = None, *, officejs: bool | None = None) -> Any:
+def expcap_amount(
+    portfolio: object, assets: object, on_date: object, days: object = None, *, officejs: bool | None = None
+) -> Any:
     """The dollar limit: annual, or for `days` days (annual x days / 365, or 366 in a leap year)."""
-    return _limit_cells("amount", portfolio, assets, date, days, officejs)
+    return _limit_cells("amount", portfolio, assets, on_date, days, officejs)
 
 
-def expcap_info(portfolio: object, date: object) -> Any:
+def expcap_info(portfolio: object, on_date: object) -> Any:
     """One readable line per portfolio: status, limit as filed, amendment, term, interpretation; or why none applies."""
-    flat, shape = broadcast({"portfolio": portfolio, "date": date})
+    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date})
     history = default_history()
     lines: list[str] = []
-    for name, day in zip(flat["portfolio"], flat["date"], strict=True):
+    for name, day in zip(flat["portfolio"], flat["on_date"], strict=True):
         try:
             on = cell_date(day)
             amendment, row = resolve_row(cell_text(name), on, history)
@@ -123,12 +136,12 @@ def expcap_info(portfolio: object, date: object) -> Any:
     return lines[0] if shape is None else _shape(lines, shape)
 
 
-def expcap_tiers(portfolio: object, date: object, *, officejs: bool | None = None) -> Any:
+def expcap_tiers(portfolio: object, on_date: object, *, officejs: bool | None = None) -> Any:
     """The tier table in force (From, To, Rate), with a header row; a flat limit is one open tier."""
-    flat, shape = broadcast({"portfolio": portfolio, "date": date})
+    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date})
     if shape is not None:
         raise InvalidInputError("EXPCAP_TIERS takes one portfolio and one date, not ranges. Valid: single cells.")
-    on = cell_date(flat["date"][0])
+    on = cell_date(flat["on_date"][0])
     try:
         _, row = resolve_row(cell_text(flat["portfolio"][0]), on, default_history())
     except XlcapError as exc:
@@ -141,19 +154,23 @@ def expcap_tiers(portfolio: object, date: object, *, officejs: bool | None = Non
 
 
 def expcap_portfolios(as_of: object = None, *, officejs: bool | None = None) -> list[list[Cell]] | str:
-    """The Schedule A in force on `as_of` (default today): name, limit text as filed, term end or "Permanent"."""
+    """The Schedule A in force on `as_of` (default today): name, limit text as filed, term end or "Permanent".
+
+    The term end is ISO text (2008-04-30): classic Excel shows a returned date as a bare serial
+    number (xlwings ignores ret(date_format=...) there), so text reads the same in every runtime.
+    """
     values, shape = grid(as_of)
     if shape is not None:
         raise InvalidInputError("Parameter 'as_of' received a range. Valid: one date cell, or leave it empty for today.")
     value = values[0]
-    on = dt.date.today() if value is None or (isinstance(value, str) and not value.strip()) else cell_date(value, "as_of")
+    on = dt.date.today() if is_empty(value) else cell_date(value, "as_of")
     try:
         amendment = schedule_in_force(on)
     except NoScheduleError as exc:
         return failure_cell(exc, officejs)
     rows: list[list[Cell]] = [list(PORTFOLIO_HEADER)]
     for row in amendment.rows:
-        rows.append([row.portfolio, row.limit_text, "Permanent" if row.term_end is None else row.term_end])
+        rows.append([row.portfolio, row.limit_text, "Permanent" if row.term_end is None else row.term_end.isoformat()])
     return rows
 
 
@@ -161,7 +178,7 @@ def expcap_portfolios(as_of: object = None, *, officejs: bool | None = None) -> 
 HELP = {
     "portfolio": 'Portfolio name as in Schedule A, typed loosely ("Lazard Mid-Cap"), or a range of names.',
     "assets": "Average daily net assets in dollars (250000000, or text such as 250,000,000 or $250m), or a range.",
-    "date": "Date the limit is wanted for: a date cell, or text as YYYY-MM-DD or m/d/yyyy; or a range.",
-    "days": "Optional: days in the period (1-366). Empty gives the annual amount.",
-    "as_of": "Optional: the date of the schedule wanted. Empty means today.",
+    "on_date": "Date the limit is wanted for: a date cell, or text as YYYY-MM-DD or m/d/yyyy; or a range.",
+    "days": "Optional: days in the period (1-366). Empty (or 0) gives the annual amount.",
+    "as_of": "Optional: the date of the schedule wanted. Empty (or 0) means today.",
 }

@@ -3,7 +3,12 @@
 Classic desktop xlwings (COM) hands a function floats, `datetime` for date-formatted cells,
 float serials for dates made by formulas, None for empty cells and negative ints for error
 cells. Office.js runtimes (xlwings Lite, xlwings Server) hand ints and floats, dates always
-as serial numbers, error cells as text such as "#N/A", and may wrap one cell as [[x]].
+as serial numbers, error cells as text such as "#N/A", empty cells as 0, and may wrap one
+cell as [[x]].
+
+Because Office.js cannot tell an empty cell from 0, the number 0 reads as an empty cell in
+every argument and every runtime, so a workbook answers the same in both: 0 is never a date
+serial (below 61) or a day count (1-366) anyway, and assets of exactly $0 have no limit to speak of.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ COM_ERRORS = {
     -2146826246: "#N/A",
 }
 ERROR_TEXTS = frozenset(COM_ERRORS.values()) | {"#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#BUSY!"}
+# Excel functions refuse 0 (it is what an empty cell arrives as in Office.js), so say "above 0".
+CELL_AMOUNT_FORMS = "an amount above 0 such as 250000000, 250,000,000, 250e6, $250m or 1.2bn"
+EMPTY = "an empty cell (or 0, which xlwings Lite sends for one)"
 _EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _UNIX_OFFSET = _UNIX_ORDINAL - _EPOCH_ORDINAL  # the Excel serial of 1970-01-01
@@ -49,12 +57,19 @@ def excel_error(value: object) -> str | None:
     return None
 
 
+def is_empty(value: object) -> bool:
+    """An empty cell as any runtime hands it over: None (classic), "" or 0 (Office.js sends 0)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    return type(value) in (int, float) and value == 0  # not bool: FALSE is not an empty cell
+
+
 def _refuse(name: str, value: object, valid: str) -> InvalidInputError:
     error = excel_error(value)
     if error is not None:
         return InvalidInputError(f"Parameter '{name}' received the Excel error {error}. Valid: {valid}.")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return InvalidInputError(f"Parameter '{name}' received an empty cell. Valid: {valid}.")
+    if is_empty(value):
+        return InvalidInputError(f"Parameter '{name}' received {EMPTY}. Valid: {valid}.")
     return InvalidInputError(f"Parameter '{name}' received {value!r}, which is not valid. Valid: {valid}.")
 
 
@@ -63,19 +78,25 @@ def cell_text(value: object, name: str = "portfolio") -> str:
     if isinstance(value, str) and value.strip() and excel_error(value) is None:
         return value
     valid = 'a portfolio name from Schedule A, e.g. "Lazard Mid-Cap"'
-    if isinstance(value, (int, float)) and excel_error(value) is None:
+    if isinstance(value, (int, float)) and excel_error(value) is None and not is_empty(value):
         raise InvalidInputError(f"Parameter '{name}' received the number {value!r}, not a name. Valid: {valid}.")
     raise _refuse(name, value, valid)
 
 
 def cell_amount(value: object, name: str = "assets") -> float:
-    """A non-negative dollar amount from a number, or from a number typed as text ("250,000,000", "$250m")."""
-    if value is None or excel_error(value) is not None or (isinstance(value, str) and not value.strip()):
-        raise _refuse(name, value, AMOUNT_FORMS)
-    return parse_amount(value, name)
+    """A positive dollar amount from a number, or from a number typed as text ("250,000,000", "$250m")."""
+    if is_empty(value) or excel_error(value) is not None:
+        raise _refuse(name, value, CELL_AMOUNT_FORMS)
+    try:
+        amount = parse_amount(value, name)
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.message.replace(AMOUNT_FORMS, CELL_AMOUNT_FORMS)) from None
+    if amount == 0:  # typed as text: still 0, which a cell cannot tell from empty
+        raise InvalidInputError(f"Parameter '{name}' received {value!r}, which is 0. Valid: {CELL_AMOUNT_FORMS}.")
+    return amount
 
 
-def serial_to_date(serial: float | int, name: str = "date") -> dt.date:
+def serial_to_date(serial: float | int, name: str = "on_date") -> dt.date:
     """An Excel serial day number (the time of day, if any, dropped) as a date."""
     if not math.isfinite(serial) or not FIRST_SERIAL <= serial < LAST_SERIAL + 1:
         raise InvalidInputError(
@@ -85,23 +106,18 @@ def serial_to_date(serial: float | int, name: str = "date") -> dt.date:
     return dt.date.fromordinal(_EPOCH_ORDINAL + int(serial))
 
 
-def cell_date(value: object, name: str = "date") -> dt.date:
+def cell_date(value: object, name: str = "on_date") -> dt.date:
     """A date from a date cell, an Excel serial number, or ISO / m/d/yyyy text."""
-    if type(value) in (int, float) and excel_error(value) is None:
+    if type(value) in (int, float) and excel_error(value) is None and not is_empty(value):
         return serial_to_date(value, name)  # type: ignore[arg-type]
-    if (
-        value is None
-        or isinstance(value, bool)
-        or excel_error(value) is not None
-        or (isinstance(value, str) and not value.strip())
-    ):
+    if is_empty(value) or isinstance(value, bool) or excel_error(value) is not None:
         raise _refuse(name, value, f"{DATE_FORMS}, or a date cell")
     return parse_date(value, name)
 
 
 def cell_days(value: object, name: str = "days") -> int | None:
-    """An optional whole number of days, 1 to 366; None when the cell is empty or omitted."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """An optional whole number of days, 1 to 366; None when the cell is empty (or 0) or omitted."""
+    if is_empty(value):
         return None
     valid = "a whole number of days from 1 to 366, or leave it empty for the annual amount"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or excel_error(value) is not None:
@@ -202,7 +218,7 @@ def amount_column(values: list[object], name: str = "assets") -> tuple[npt.NDArr
     """Amounts for a range: one NumPy conversion when every cell is a number, cell by cell otherwise."""
     if set(map(type, values)) <= {float, int}:
         amounts = np.asarray(values, dtype=np.float64)
-        bad = np.flatnonzero(~(np.isfinite(amounts) & (amounts >= 0)))  # COM error codes are negative too
+        bad = np.flatnonzero(~(np.isfinite(amounts) & (amounts > 0)))  # COM error codes are negative; 0 is an empty cell
         errors = {}
         for i in bad.tolist():
             try:
@@ -214,7 +230,7 @@ def amount_column(values: list[object], name: str = "assets") -> tuple[npt.NDArr
     return np.array([np.nan if a is None else a for a in read], dtype=np.float64), errors
 
 
-def date_column(values: list[object], name: str = "date") -> tuple[npt.NDArray[np.datetime64], dict[int, InvalidInputError]]:
+def date_column(values: list[object], name: str = "on_date") -> tuple[npt.NDArray[np.datetime64], dict[int, InvalidInputError]]:
     """Dates for a range as datetime64[D]: serials converted in NumPy, date cells and text cell by cell."""
     kinds = set(map(type, values))
     if kinds <= {float, int}:

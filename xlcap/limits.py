@@ -1,8 +1,9 @@
 """Limit kinds: what a Schedule A row promises, and the arithmetic of each kind.
 
-A kind is a small frozen class with `annual_amount(assets)`; `LIMIT_KINDS` maps the
-`kind` written in the data files to the class that reads it, so a new kind (per-class
-rates, a one-way switch) is one class and one registry entry.
+A kind is a small frozen subclass of `Limit` that owns its data form, arithmetic (scalar and
+vectorised), description and tier view; `LIMIT_KINDS` maps the `kind` written in the data files
+to the class that reads it, so a new kind (a one-way switch, say) is one class and one registry
+entry. The README's developer notes list the steps.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from xlcap.parse import parse_rate
 
@@ -22,29 +23,72 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 
-class Limit(Protocol):
-    """An annual operating expense limit as a function of average net assets."""
+class Limit:
+    """An annual operating expense limit as a function of average net assets: the base of every limit kind.
 
+    A kind owns everything about itself: its data form (`from_data` / `to_data`), its arithmetic
+    (`annual_amount` for one figure, `annual_amounts` for an array), its description, and its
+    tier view (marginal bands, or None when the kind cannot be written as bands; consumers that
+    need bands then refuse it by name instead of flattening it). Consumers ask the kind; they
+    never test its class. A new kind is one subclass here and one line in LIMIT_KINDS.
+    """
+
+    __slots__ = ()
     kind: ClassVar[str]
+    label: ClassVar[str]  # a word for people: "Flat", "Tiered", "None"
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Limit:
+        """Read the kind's data form (a `[portfolio.limit]` table)."""
+        raise NotImplementedError
+
+    def to_data(self, rate: Callable[[Decimal], Any] = lambda r: r) -> dict[str, Any]:
+        """The data form, the inverse of `from_data`; `rate` writes each rate (contract text or a number)."""
+        raise NotImplementedError
 
     def annual_rate(self, assets: float) -> float | None:
         """The blended annual rate at `assets`, or None when no limit applies."""
-        ...
+        raise NotImplementedError
 
     def annual_amount(self, assets: float) -> float | None:
         """The annual dollar limit at `assets`, or None when no limit applies."""
-        ...
+        raise NotImplementedError
+
+    def annual_amounts(self, assets: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """`annual_amount` for each of an array of asset figures; NaN where no limit applies."""
+        import numpy as np
+
+        return np.array([np.nan if (a := self.annual_amount(float(x))) is None else a for x in assets], dtype=np.float64)
+
+    def tier_view(self) -> tuple[Band, ...] | None:
+        """The limit as marginal bands (from, to or None, rate); () for no limit; None when it is not bands."""
+        return None
 
     def describe(self) -> str:
         """A short human reading of the limit, e.g. '0.80%'."""
-        ...
+        raise NotImplementedError
+
+    def describe_lines(self) -> list[str]:
+        """The reading one line per band, for tables."""
+        return [self.describe()]
+
+
+Band = tuple[float, float | None, float]  # (from, to or None when open-ended, annual rate)
 
 
 @dataclass(frozen=True, slots=True)
-class NoLimit:
+class NoLimit(Limit):
     """Schedule A says "None": no limit applies. Never the same as 0%."""
 
     kind: ClassVar[str] = "none"
+    label: ClassVar[str] = "None"
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Limit:
+        return cls()
+
+    def to_data(self, rate: Callable[[Decimal], Any] = lambda r: r) -> dict[str, Any]:
+        return {"kind": self.kind}
 
     def annual_rate(self, assets: float) -> None:
         return None
@@ -52,26 +96,43 @@ class NoLimit:
     def annual_amount(self, assets: float) -> None:
         return None
 
+    def tier_view(self) -> tuple[Band, ...]:
+        return ()
+
     def describe(self) -> str:
         return "None"
 
 
 @dataclass(frozen=True, slots=True)
-class FlatLimit:
+class FlatLimit(Limit):
     """One annual rate on all assets."""
 
     rate: Decimal
     kind: ClassVar[str] = "flat"
+    label: ClassVar[str] = "Flat"
     _rate: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_rate", float(self.rate))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Limit:
+        return cls(parse_rate(data["rate"]))
+
+    def to_data(self, rate: Callable[[Decimal], Any] = lambda r: r) -> dict[str, Any]:
+        return {"kind": self.kind, "rate": rate(self.rate)}
 
     def annual_rate(self, assets: float) -> float:
         return self._rate
 
     def annual_amount(self, assets: float) -> float:
         return self._rate * assets
+
+    def annual_amounts(self, assets: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return self._rate * assets
+
+    def tier_view(self) -> tuple[Band, ...]:
+        return ((0.0, None, self._rate),)
 
     def describe(self) -> str:
         return format_rate(self.rate)
@@ -87,11 +148,12 @@ class Tier:
 
 
 @dataclass(frozen=True, slots=True)
-class TieredLimit:
+class TieredLimit(Limit):
     """Marginal breakpoints: each rate applies only to its slice of assets."""
 
     tiers: tuple[Tier, ...]
     kind: ClassVar[str] = "tiered"
+    label: ClassVar[str] = "Tiered"
     _lowers: tuple[float, ...] = field(init=False, repr=False, compare=False)
     _rates: tuple[float, ...] = field(init=False, repr=False, compare=False)
     _base: tuple[float, ...] = field(init=False, repr=False, compare=False)
@@ -111,9 +173,24 @@ class TieredLimit:
         object.__setattr__(self, "_rates", rates)
         object.__setattr__(self, "_base", tuple(base))
 
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Limit:
+        return cls(tuple(Tier(int(t["from"]), _upper(t.get("to")), parse_rate(t["rate"])) for t in data["tiers"]))
+
+    def to_data(self, rate: Callable[[Decimal], Any] = lambda r: r) -> dict[str, Any]:
+        return {"kind": self.kind, "tiers": [{"from": t.lower, "to": t.upper, "rate": rate(t.rate)} for t in self.tiers]}
+
     def annual_amount(self, assets: float) -> float:
         i = max(bisect.bisect_right(self._lowers, assets) - 1, 0)
         return self._base[i] + self._rates[i] * (assets - self._lowers[i])
+
+    def annual_amounts(self, assets: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        import numpy as np
+
+        lowers: npt.NDArray[np.float64] = np.array(self._lowers)
+        i = np.maximum(np.searchsorted(lowers, assets, side="right") - 1, 0)
+        amounts: npt.NDArray[np.float64] = np.array(self._base)[i] + np.array(self._rates)[i] * (assets - lowers[i])
+        return amounts
 
     def annual_rate(self, assets: float) -> float:
         # Inside the first band the blended rate is that band's rate exactly; dividing could only add noise.
@@ -121,8 +198,14 @@ class TieredLimit:
             return self._rates[0]
         return self.annual_amount(assets) / assets
 
+    def tier_view(self) -> tuple[Band, ...]:
+        return tuple((float(t.lower), None if t.upper is None else float(t.upper), float(t.rate)) for t in self.tiers)
+
     def describe(self) -> str:
-        return "; ".join(describe_tier(t) for t in self.tiers)
+        return "; ".join(self.describe_lines())
+
+    def describe_lines(self) -> list[str]:
+        return [describe_tier(t) for t in self.tiers]
 
 
 def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
@@ -142,7 +225,9 @@ def tier_problems(tiers: tuple[Tier, ...]) -> list[str]:
         if tier.upper <= tier.lower:
             problems.append(f"tier {i + 1} runs from {tier.lower:,} to {tier.upper:,}, which is empty")
         if i + 1 < len(tiers) and tiers[i + 1].lower != tier.upper:
-            problems.append(f"tier {i + 2} starts at {tiers[i + 1].lower:,} but tier {i + 1} ends at {tier.upper:,}")
+            after = tiers[i + 1].lower
+            how = "out of order" if after < tier.lower else "a gap" if after > tier.upper else "they overlap"
+            problems.append(f"tier {i + 2} starts at {after:,} but tier {i + 1} ends at {tier.upper:,} ({how})")
     if tiers[-1].upper is not None:
         problems.append(f"the last tier ends at {tiers[-1].upper:,}; it must be open-ended")
     return problems
@@ -199,32 +284,13 @@ def period_amount(annual_amount: float, days: int, on: dt.date) -> float:
 
 
 def limit_data(limit: Limit, rate: Callable[[Decimal], Any] = format_rate) -> dict[str, Any]:
-    """The data form of a limit, the inverse of LIMIT_KINDS; `rate` writes each rate (contract text or a number)."""
-    if isinstance(limit, TieredLimit):
-        return {"kind": "tiered", "tiers": [{"from": t.lower, "to": t.upper, "rate": rate(t.rate)} for t in limit.tiers]}
-    if isinstance(limit, FlatLimit):
-        return {"kind": "flat", "rate": rate(limit.rate)}
-    return {"kind": limit.kind}
-
-
-def _flat(data: Mapping[str, Any]) -> Limit:
-    return FlatLimit(parse_rate(data["rate"]))
-
-
-def _none(data: Mapping[str, Any]) -> Limit:
-    return NoLimit()
-
-
-def _tiered(data: Mapping[str, Any]) -> Limit:
-    return TieredLimit(tuple(Tier(int(t["from"]), _upper(t.get("to")), parse_rate(t["rate"])) for t in data["tiers"]))
+    """The data form of a limit (the kind's `to_data`), with rates written as contract text by default."""
+    return limit.to_data(rate)
 
 
 def _upper(value: object) -> int | None:
     return None if value is None else int(value)  # type: ignore[call-overload]
 
 
-LIMIT_KINDS: dict[str, Callable[[Mapping[str, Any]], Limit]] = {
-    "flat": _flat,
-    "none": _none,
-    "tiered": _tiered,
-}
+# The kinds the data files may name: `kind = "..."` -> the class that reads it. One line per kind.
+LIMIT_KINDS: dict[str, type[Limit]] = {kind.kind: kind for kind in (FlatLimit, NoLimit, TieredLimit)}

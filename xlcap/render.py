@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 from typing import TYPE_CHECKING
 
-from xlcap.limits import Limit, TieredLimit, days_in_year, describe_tier
+from xlcap.limits import Limit, days_in_year
 from xlcap.lookup import CapResult
 from xlcap.schedule import Amendment, ScheduleRow
 
@@ -26,7 +26,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
     if result.rate is None or result.annual_amount is None:
         lines.append('  Limit:      none (Schedule A says "None": no expense limit applies)')
     else:
-        blended = " (blended over tiers)" if isinstance(row.limit, TieredLimit) else ""
+        blended = " (blended over tiers)" if len(row.limit.describe_lines()) > 1 else ""
         lines.append(f"  Limit:      {result.rate:.4%} a year{blended} = {_money(result.annual_amount)} a year")
         if days is not None:
             share = f"{days} / {days_in_year(result.date.year)} of a year"
@@ -45,7 +45,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
 
 def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
-    status = f"In effect: {'; '.join(_limit_lines(row.limit))}" if row.tiers else "No limit"
+    status = "No limit" if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
@@ -54,9 +54,7 @@ def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
 def _limit_lines(limit: Limit | None) -> list[str]:
     if limit is None:
         return ["not read"]
-    if isinstance(limit, TieredLimit):
-        return [describe_tier(t) for t in limit.tiers]
-    return [limit.describe()]
+    return limit.describe_lines()
 
 
 def _term(row: ScheduleRow, on: dt.date) -> str:
@@ -87,13 +85,24 @@ def _table(table: list[tuple[str, list[str], str, str]]) -> list[str]:
     return out
 
 
-def render_schedule(amendment: Amendment, on: dt.date) -> str:
-    """Schedule A in force on `on` as a fixed-width table, tiers one per line."""
-    header = [
-        f"{amendment.trust}: Schedule A in force on {on.isoformat()}",
-        f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})",
-        "",
-    ]
+def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> str:
+    """Schedule A in force on `on` as a fixed-width table, tiers one per line, saying plainly what is in force."""
+    when = f"{on.isoformat()} (today)" if today else on.isoformat()
+    in_force = [row for row in amendment.rows if row.in_force_on(on)]
+    ended = len(amendment.rows) - len(in_force)
+    if in_force:
+        header = [f"{amendment.trust}: Schedule A in force on {when}"]
+        count = f"all {len(in_force)} portfolios" if not ended else f"{len(in_force)} of {len(amendment.rows)} portfolios"
+        status = f"In force on {when}: {count}" + (f"; {ended} ended (no continuance recorded)." if ended else ".")
+    else:
+        last = max(row.term_end for row in amendment.rows if row.term_end is not None)
+        header = [
+            f"No expense limit is in force on {when}: every term of {amendment.label} ended by {last.isoformat()} "
+            "and no continuance is recorded.",
+            f"{amendment.trust}: the latest Schedule A on file, with its end dates",
+        ]
+        status = f"In force on {when}: none of {len(amendment.rows)} portfolios."
+    header += [f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})", status, ""]
     table: list[tuple[str, list[str], str, str]] = []
     footnotes: list[str] = []
     for row in amendment.rows:
@@ -109,6 +118,26 @@ def render_schedule(amendment: Amendment, on: dt.date) -> str:
         out.append("")
         out.extend(textwrap.wrap(note, 100, initial_indent=f"[{i}] ", subsequent_indent="    "))
     return "\n".join(out)
+
+
+def render_portfolios(amendment: Amendment, on: dt.date, every: bool, today: bool = False) -> tuple[str, str]:
+    """Names in force on `on`, one per line (with --all, every row and its term); and a line for stderr saying so."""
+    when = f"{on.isoformat()} (today)" if today else on.isoformat()
+    in_force = [row.portfolio for row in amendment.rows if row.in_force_on(on)]
+    ended = len(amendment.rows) - len(in_force)
+    note = f"{amendment.label}: {len(in_force)} of {len(amendment.rows)} portfolios in force on {when}"
+    if not in_force or every:
+        lines = [f"{row.portfolio}\t{_status(row, on)}" for row in amendment.rows]
+        if not in_force:
+            note = f"No portfolio is in force on {when}. The latest Schedule A on file ({amendment.label}), with end dates:"
+        return "\n".join(lines), note
+    return "\n".join(in_force), note + (f"; {ended} ended (--all lists every row with its term)." if ended else ".")
+
+
+def _status(row: ScheduleRow, on: dt.date) -> str:
+    if row.term_end is None:
+        return "in force, permanent"
+    return f"in force through {row.term_end.isoformat()}" if row.in_force_on(on) else f"ended {row.term_end.isoformat()}"
 
 
 def render_import(imported: ImportedAmendment, changes: Changes) -> str:
@@ -127,11 +156,12 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         out.extend(
             textwrap.wrap(text, 100, initial_indent=f"  {label + ':':<13}", subsequent_indent=" " * 15, break_on_hyphens=False)
         )
+    out += _resolutions(imported)
     numbers = {id(p): n for n, p in enumerate(imported.problems, 1)}
     table = []
     for row in imported.rows:
         a, b = row.source_lines
-        notes = [f"line {a}" if a == b else f"lines {a}-{b}"]
+        notes = [f"line {a}" if a == b else f"lines {a}-{b}"] + [f"term [{row.term_from}]"] * (row.term_from is not None)
         notes += ["new portfolio"] * row.new_portfolio + ["interpretation"] * (row.interpretation is not None)
         notes += [f"problem [{numbers[id(p)]}]" for p in imported.problems if _about(p, row)]
         term = "permanent" if row.permanent else row.term_end.isoformat() if row.term_end else "not read"
@@ -145,6 +175,25 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         text = f"{where}: {message}" if where else message
         out.extend(textwrap.wrap(text, 100, initial_indent=f"[{n}] ", subsequent_indent="    "))
     return "\n".join([*out, "", *_changes(changes, imported.date.isoformat())])
+
+
+def _resolutions(imported: ImportedAmendment) -> list[str]:
+    """How the term clause was read: each grant as filed, each step of its reading, and the rows it gives a term,
+    so a reviewer can check which clause gave each row its end date."""
+    if not imported.resolutions:
+        return []
+    out = ["  Terms read:"]
+    for r in imported.resolutions:
+        term = r.term if isinstance(r.term, str) else f"until {r.term.isoformat()}"
+        count = f"{len(r.members)} portfolio{'s' * (len(r.members) != 1)}"
+        out.extend(_wrapped(f'[{r.label}] {term}: "{r.subject}" -> {count}', 4, 8))
+        for step in r.steps:
+            out.extend(_wrapped(step, 8, 10))
+    return out
+
+
+def _wrapped(text: str, first: int, rest: int) -> list[str]:
+    return textwrap.wrap(text, 100, initial_indent=" " * first, subsequent_indent=" " * rest, break_on_hyphens=False)
 
 
 def _about(problem: Problem, row: ImportedRow) -> bool:

@@ -3,27 +3,32 @@
 Nothing is half-written: every input is checked before anything is computed; each workbook is
 written to a temporary file beside its destination and renamed into place only when all are
 done; an existing month's files are replaced only with `force`. A manifest (manifest.json)
-beside the workbooks records what was written, for `xlcap send`.
+beside the workbooks records what was written and a hash of every input, for `xlcap send` and
+for the next run: the same inputs again is "up to date", changed inputs need `force`. One run
+at a time per folder (the folder lock).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
-import importlib.metadata
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from xlcap.actuals import read_actuals
+from xlcap import __version__
+from xlcap.actuals import Actuals, read_actuals
 from xlcap.capcalc import Method, compute
 from xlcap.datafiles import DATA_DIR, default_history
-from xlcap.errors import InputFileError, OutputExistsError
+from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
+from xlcap.locking import folder_lock
 from xlcap.recipients import SAMPLE_RECIPIENTS, Manager, read_recipients
 from xlcap.schedule import History
 from xlcap.workbook import WorkbookContext, write_workbook
@@ -40,6 +45,15 @@ class ReportFile:
     portfolios: tuple[str, ...]
     emails: tuple[str, ...]
     sha256: str
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What `run_report` did: the month's files, and whether they were already up to date (nothing written)."""
+
+    out: Path
+    files: list[ReportFile]
+    up_to_date: bool = False
 
 
 def default_out_dir(month: pd.Period) -> Path:
@@ -69,32 +83,60 @@ def run_report(
     history: History | None = None,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
-) -> list[ReportFile]:
-    """Check the inputs, compute the month, and write the Trust's and each manager's workbook."""
+) -> ReportRun:
+    """Check the inputs, compute the month, and write the Trust's and each manager's workbook.
+
+    Run again with the same inputs, it writes nothing and says the files are up to date; with
+    changed inputs it refuses (OutputExistsError, naming what changed) unless `force`.
+    """
     history = history or default_history()
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
+    recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)
-    managers = read_recipients(recipients or SAMPLE_RECIPIENTS, history)
+    managers = read_recipients(recipients_path, history)
     data = read_actuals(actuals_path, history, month)
     in_month = {r.portfolio for r in data.rows if r.month == month}
     missing = [f"{m.name}: none of {', '.join(m.portfolios)}" for m in managers if not in_month & set(m.portfolios)]
     if missing:
         raise InputFileError([f"{actuals_path}: no rows for {month} for manager {line}." for line in missing])
 
-    targets = [(None, out / file_name(month, "trust"))] + [(m, out / file_name(month, m.slug)) for m in managers]
-    existing = [p for _, p in targets if p.exists()] + ([out / MANIFEST] if (out / MANIFEST).exists() else [])
-    if existing and not force:
-        raise OutputExistsError(
-            f"{out} already holds {month}'s workbooks ({', '.join(p.name for p in existing)}); nothing was written. "
-            "Use --force to replace them, or --out to write elsewhere."
-        )
+    targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, "trust"))] + [
+        (m, out / file_name(month, m.slug)) for m in managers
+    ]
+    inputs = report_inputs(month, method, actuals_path, recipients_path, history)
+    _make_folder(out)
+    with folder_lock(out, f"{month}'s report"):
+        existing = [p for _, p in targets if p.exists()] + ([out / MANIFEST] if (out / MANIFEST).exists() else [])
+        if existing and not force:
+            previous = _read_manifest(out / MANIFEST)
+            changes = _changes(previous, inputs, [p for _, p in targets])
+            if not changes and previous is not None:
+                return ReportRun(out, _files_of(previous, out), up_to_date=True)
+            raise OutputExistsError(
+                f"{out} already holds {month}'s workbooks ({', '.join(p.name for p in existing)}), and "
+                f"{'; '.join(changes)}; nothing was written. Use --force to replace them, or --out to write elsewhere."
+            )
+        files = _write(data, month, method, history, targets, inputs, actuals_path, generated_at, progress)
+        return ReportRun(out, files)
 
+
+def _write(
+    data: Actuals,
+    month: pd.Period,
+    method: Method,
+    history: History,
+    targets: Sequence[tuple[Manager | None, Path]],
+    inputs: dict[str, Any],
+    actuals_path: Path,
+    generated_at: dt.datetime | None,
+    progress: Progress | None,
+) -> list[ReportFile]:
+    out = targets[0][1].parent
     report = compute(data, month, history, method)
     trust = report.schedule[0][0].trust if report.schedule else history.amendments[-1].trust
     when = generated_at or generated_time()
     illustrative = actuals_path.resolve() == SAMPLE_ACTUALS.resolve()
     source = "bundled sample actuals (sample-actuals.csv)" if illustrative else str(actuals_path)
-    out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Manager | None, Path, Path]] = []
     try:
         for done, (manager, path) in enumerate(targets):
@@ -117,15 +159,14 @@ def run_report(
             for manager, path, tmp in written
         ]
         manifest_tmp = out / f".{MANIFEST}.tmp"
-        manifest_tmp.write_text(
-            _manifest(month, method, when, source, files, _inputs(actuals_path, recipients, method), illustrative),
-            encoding="utf-8",
-        )
+        manifest_tmp.write_text(_manifest(month, method, when, source, files, inputs, illustrative), encoding="utf-8")
         mode = 0o666 & ~_umask()  # mkstemp makes files private; the workbooks are ordinary files
         for _, path, tmp in written:  # all written: now put them in place
             tmp.chmod(mode)
             os.replace(tmp, path)
         os.replace(manifest_tmp, out / MANIFEST)
+    except OSError as exc:
+        raise OutputWriteError(_write_failure(exc, out)) from None
     finally:
         for _, _, tmp in written:
             tmp.unlink(missing_ok=True)
@@ -135,39 +176,49 @@ def run_report(
     return files
 
 
+_WHAT_TO_DO = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EACCES: "permission denied: make the folder writable, or choose another with --out",
+    errno.EPERM: "permission denied: make the folder writable, or choose another with --out",
+    errno.EROFS: "the file system is read-only: choose another folder with --out",
+    errno.ENAMETOOLONG: "a file name is too long for this file system: choose a shorter --out path",
+}
+
+
+def _write_failure(exc: OSError, out: Path) -> str:
+    where = exc.filename or out
+    what = _WHAT_TO_DO.get(exc.errno or 0, f"{exc.strerror or exc}: check the folder")
+    return (
+        f"Cannot write the workbooks in {out} ({where}): {what}, then run this again. "
+        "Nothing was replaced: the folder holds what it held before."
+    )
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def _inputs(actuals: Path, recipients: Path | None, method: str) -> dict[str, str]:
-    """What the workbooks were made from (stand-in on the issue-13 branch for issue 9's fuller record)."""
-    schedule = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("amendment-*.toml")):
-        schedule.update(path.name.encode() + b"\0" + path.read_bytes())
-    return {
-        "actuals_sha256": hashlib.sha256(actuals.read_bytes()).hexdigest(),
-        "recipients_sha256": hashlib.sha256(Path(recipients or SAMPLE_RECIPIENTS).read_bytes()).hexdigest(),
-        "schedule_sha256": schedule.hexdigest(),
-        "xlcap_version": importlib.metadata.version("xlcap"),
-        "method": method,
-    }
-
-
 def _manifest(
-    month: pd.Period, method: str, when: dt.datetime, source: str, files: list[ReportFile], inputs: dict[str, str],
+    month: pd.Period,
+    method: str,
+    when: dt.datetime,
+    source: str,
+    files: list[ReportFile],
+    inputs: dict[str, Any],
     illustrative: bool,
-) -> str:  # fmt: skip
+) -> str:
     return json.dumps(
         {
             "month": str(month),
-            "inputs": inputs,
-            "inputs_sha256": hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest(),
-            "illustrative": illustrative,
             "method": method,
             "generated_at": when.isoformat(),
             "source": source,
+            "illustrative": illustrative,
+            "inputs": inputs,
+            "inputs_sha256": inputs_digest(inputs),
             "files": [
                 {
                     "file": f.path.name,
@@ -181,3 +232,89 @@ def _manifest(
         },
         indent=2,
     )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def report_inputs(month: pd.Period, method: str, actuals: Path, recipients: Path, history: History) -> dict[str, Any]:
+    """Everything the month's workbooks are made from, each with a content hash: what makes a rerun up to date."""
+    folders = sorted({a.source_path.parent for a in history.amendments})
+    data_files = sorted(p for folder in folders for p in folder.glob("*.toml"))
+    schedule = hashlib.sha256(b"".join(f"{p.name}:{_sha256(p)}\n".encode() for p in data_files)).hexdigest()
+    return {
+        "month": str(month),
+        "method": method,
+        "actuals": {"file": str(actuals), "sha256": _sha256(actuals)},
+        "recipients": {"file": str(recipients), "sha256": _sha256(recipients)},
+        "schedule": {"amendments": [a.label for a in history.amendments], "sha256": schedule},
+        "xlcap": __version__,
+    }
+
+
+def inputs_digest(inputs: dict[str, Any]) -> str:
+    """One hash over the inputs' contents (not their file names): the same data elsewhere is the same report."""
+    basis = {k: v["sha256"] if isinstance(v, dict) else v for k, v in inputs.items()}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+_INPUT_WORDS = {
+    "month": "the month",
+    "method": "the method",
+    "actuals": "the actuals",
+    "recipients": "the recipients file",
+    "schedule": "the agreement data (Schedule A, aliases, events)",
+    "xlcap": "the xlcap version",
+}
+
+
+def _changes(previous: dict[str, Any] | None, inputs: dict[str, Any], paths: list[Path]) -> list[str]:
+    """Why the files in `out` are not this run's output; empty when they are (same inputs, files as written)."""
+    if previous is None:
+        return ["no readable manifest.json records what they were made from"]
+    before = previous.get("inputs")
+    if not isinstance(before, dict):
+        return ["their manifest.json was written by an older xlcap that recorded no input hashes"]
+    changes = []
+    for key, now in inputs.items():
+        was = before.get(key)
+        now_hash, was_hash = (now["sha256"], was.get("sha256")) if isinstance(now, dict) and isinstance(was, dict) else (now, was)
+        if now_hash != was_hash:
+            shown = f" ({now['file']})" if isinstance(now, dict) and "file" in now else f" ({was} -> {now})"
+            changes.append(f"{_INPUT_WORDS[key]}{shown} changed since they were written")
+    recorded = {f.get("file"): f.get("sha256") for f in previous.get("files", []) if isinstance(f, dict)}
+    for path in paths:
+        if path.name not in recorded:
+            changes.append(f"{path.name} is not among the files they were written with")
+        elif not path.exists():
+            changes.append(f"{path.name} is missing")
+        elif _sha256(path) != recorded[path.name]:
+            changes.append(f"{path.name} was changed after it was written")
+    return changes
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _files_of(manifest: dict[str, Any], out: Path) -> list[ReportFile]:
+    return [
+        ReportFile(out / f["file"], f["manager"], tuple(f["portfolios"]), tuple(f["emails"]), f["sha256"])
+        for f in manifest["files"]
+    ]
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputWriteError(f"--out {out} is a file, not a folder. Valid: a folder path (it is made if missing).") from None
+    except OSError as exc:
+        raise OutputWriteError(
+            f"Cannot make the output folder {out}: {exc.strerror}. Valid: a folder you can write to."
+        ) from None

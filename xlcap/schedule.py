@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xlcap.limits import Limit, TieredLimit
+from xlcap.errors import ScheduleDataError
+from xlcap.limits import Band, Limit
 from xlcap.names import NameIndex
 
 
@@ -47,12 +48,19 @@ class ScheduleRow:
         return self.term_end is None or on <= self.term_end
 
     @property
-    def tiers(self) -> tuple[tuple[float, float | None, float], ...]:
-        """(from, to, rate) rows; a flat limit is one open tier, "None" has none."""
-        if isinstance(self.limit, TieredLimit):
-            return tuple((float(t.lower), None if t.upper is None else float(t.upper), float(t.rate)) for t in self.limit.tiers)
-        rate = self.limit.annual_rate(0.0)
-        return () if rate is None else ((0.0, None, rate),)
+    def tiers(self) -> tuple[Band, ...]:
+        """(from, to, rate) rows: a flat limit is one open tier, "None" has none.
+
+        For a kind that is not marginal bands this raises ScheduleDataError naming the row: the
+        workbook's tier table and lookup_many's arrays cannot hold it, and a guess would misprice it.
+        """
+        bands = self.limit.tier_view()
+        if bands is None:
+            raise ScheduleDataError(
+                f"{self.portfolio}: limit kind {self.limit.kind!r} has no tier view, which the workbook's tier table needs; "
+                "valid here: kinds written as marginal bands (flat, tiered, none)."
+            )
+        return bands
 
 
 @dataclass(frozen=True)
@@ -101,10 +109,26 @@ class Amendment:
         return replace(self, rows=rows)
 
 
+@dataclass(frozen=True)
+class AgreementTerms:
+    """What the agreement's own text says about its term, recorded in agreement.toml beside the amendments.
+
+    `term_section` names the clause each row's term comes from ("section 3"); `notice_days` is the
+    termination notice ("upon ninety (90) days' prior written notice"), None when not recorded:
+    then a termination notice cannot be applied and is refused, never guessed.
+    """
+
+    name: str = ""
+    term_section: str = "term clause"
+    notice_days: int | None = None
+    notice_text: str = ""
+
+
 class History:
     """Every amendment on file; the schedule in force on a date is the latest dated on or before it."""
 
-    def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str]) -> None:
+    def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str], terms: AgreementTerms | None = None) -> None:
+        self.terms = terms or AgreementTerms()
         self.amendments: tuple[Amendment, ...] = tuple(sorted(amendments, key=lambda a: a.date))
         self._dates = [a.date for a in self.amendments]
         everyone = dict.fromkeys(name for a in self.amendments for name in a.portfolios)

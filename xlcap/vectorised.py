@@ -20,6 +20,7 @@ import pandas as pd
 
 from xlcap.datafiles import default_history
 from xlcap.errors import InvalidInputError, XlcapError
+from xlcap.limits import Band, Limit
 from xlcap.parse import parse_amount, parse_date
 from xlcap.schedule import History
 
@@ -47,6 +48,7 @@ class _Tables:
     offset: npt.NDArray[np.int64]  # limit id -> its first tier in the flat tier arrays
     is_none: npt.NDArray[np.bool_]  # limit id -> Schedule A says "None"
     tiered: tuple[tuple[int, npt.NDArray[np.float64]], ...]  # (limit id, tier floors) for limits of 2+ tiers
+    own: tuple[tuple[int, Limit], ...]  # (limit id, limit) for kinds that are not bands: they do their own arithmetic
     lower: npt.NDArray[np.float64]
     base: npt.NDArray[np.float64]
     rate: npt.NDArray[np.float64]
@@ -63,11 +65,12 @@ def _tables(history: History) -> _Tables:
     offset: list[int] = []
     is_none: list[bool] = []
     tiered: list[tuple[int, npt.NDArray[np.float64]]] = []
+    own: list[tuple[int, Limit]] = []
     lower: list[float] = []
     base: list[float] = []
     rate: list[float] = []
 
-    def add_limit(tiers: tuple[tuple[float, float | None, float], ...]) -> int:
+    def add_limit(tiers: tuple[Band, ...]) -> int:
         offset.append(len(lower))
         is_none.append(not tiers)
         tiers = tiers or ((0.0, None, np.nan),)
@@ -88,7 +91,10 @@ def _tables(history: History) -> _Tables:
             if row.share_classes is not None:
                 per_class[cell] = True  # lookup_many takes no class; the scalar lookup does
                 continue
-            limit_of[cell] = add_limit(row.tiers)
+            bands = row.limit.tier_view()
+            limit_of[cell] = add_limit(((0.0, None, np.nan),) if bands is None else bands)  # a stand-in band, replaced
+            if bands is None:
+                own.append((int(limit_of[cell]), row.limit))
             if row.term_end is not None:
                 term_end[cell] = (row.term_end - _EPOCH).days
     add_limit(())  # id -1: the stand-in for rows with no limit listed
@@ -102,6 +108,7 @@ def _tables(history: History) -> _Tables:
         offset=np.array(offset, dtype=np.int64),
         is_none=np.array(is_none, dtype=bool),
         tiered=tuple(tiered),
+        own=tuple(own),
         lower=np.array(lower),
         base=np.array(base),
         rate=np.array(rate),
@@ -228,6 +235,10 @@ def lookup_arrays(portfolios: Any, assets: Any, dates: Any, *, history: History 
     with np.errstate(divide="ignore", invalid="ignore"):
         # As in the scalar lookup: inside the first band the blended rate is that band's rate exactly.
         rate = np.where(tier == first, tier_rate, annual / amount)
+        for limit_id, limit in t.own:  # a kind that is not bands prices its own rows, scalar-exact
+            rows = lid == limit_id
+            annual[rows] = limit.annual_amounts(amount[rows])
+            rate[rows] = [limit.annual_rate(float(a)) for a in amount[rows]]
 
     status = np.select(
         [bad_amount | bad_date | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],

@@ -23,7 +23,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlcap.actuals import COLUMN_TITLES, EXPENSES
 from xlcap.capcalc import METHODS, NEAR_LIMIT, CapReport, schedule_key
-from xlcap.limits import FlatLimit, NoLimit, TieredLimit
 from xlcap.workbook_styles import STYLES, add_named_styles
 
 FIRST = 4  # 0-based row of the first data row on every table sheet (Excel row 5); headers on row 4
@@ -277,16 +276,6 @@ def _write_actuals(sheets: _Sheets, ws: Worksheet) -> None:
 # --- Schedule: Schedule A in force, and the tier table the formulas read ------------------------
 
 
-def _kind(limit: object) -> str:
-    if isinstance(limit, NoLimit):
-        return "None"
-    if isinstance(limit, TieredLimit):
-        return "Tiered"
-    if isinstance(limit, FlatLimit):
-        return "Flat"
-    return type(limit).__name__
-
-
 def _wrapped_height(text: str, width: float) -> float:
     """Row height for text wrapped in a column `width` characters wide (LibreOffice does not autofit on load)."""
     lines = max(1, -(-len(text) // max(int(width * 1.1), 1)))
@@ -312,7 +301,7 @@ def _write_schedule(sheets: _Sheets, ws: Worksheet) -> dict[str, int]:
         note = "Interpretation: see below" if row.interpretation else ("New portfolio" if row.new_portfolio else "")
         ws.write_number(r, 0, amendment.number, fmt["integer"])
         ws.write_string(r, 1, row.portfolio, fmt["text"])
-        ws.write_string(r, 2, _kind(row.limit), fmt["text"])
+        ws.write_string(r, 2, row.limit.label, fmt["text"])
         if row.term_end is None:
             ws.write_string(r, 3, "Permanent", fmt["text"])
         else:

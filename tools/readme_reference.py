@@ -1,4 +1,7 @@
-"""The README's command reference, generated from the parser so it cannot drift from --help."""
+"""The README's command reference, generated from the parser so it cannot drift from --help.
+
+Run `python3 -m tools.readme_reference` from the checkout to rewrite it; tests/test_docs.py checks it.
+"""
 
 from __future__ import annotations
 
@@ -23,11 +26,21 @@ def cli_reference() -> str:
             os.environ["COLUMNS"] = saved
 
 
+def _commands(parser: argparse.ArgumentParser, prefix: str) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every command under a parser, nested ones too (xlcap excel lite), in the parser's order."""
+    found: list[tuple[str, argparse.ArgumentParser]] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                found.append((f"{prefix} {name}", command))
+                found += _commands(command, f"{prefix} {name}")
+    return found
+
+
 def _reference(parser: argparse.ArgumentParser) -> str:
     sections = [parser.format_help()]
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, command in sub.choices.items():
-        sections.append(f"### xlcap {name}\n\n```\n{command.format_help().rstrip()}\n```\n")
+    for name, command in _commands(parser, "xlcap"):
+        sections.append(f"### {name}\n\n```\n{command.format_help().rstrip()}\n```\n")
     return f"{BEGIN}\n```\n{sections[0].rstrip()}\n```\n\n" + "\n".join(sections[1:]) + END
 
 
