@@ -293,7 +293,7 @@ def test_the_data_model_refuses_tiers_that_do_not_fit(tiers: tuple[tuple[int, in
     assert str(info.value) == message
     data = {"kind": "tiered", "tiers": [{"from": lo, "to": hi, "rate": f"{rate}%"} for lo, hi, rate in tiers]}
     with pytest.raises(ValueError) as info:
-        LIMIT_KINDS["tiered"](data)  # as a data file is loaded
+        LIMIT_KINDS["tiered"].from_data(data)  # as a data file is loaded
     assert str(info.value) == message
 
 

@@ -97,10 +97,19 @@ def test_refuses_to_replace_without_force(built: Path) -> None:
 
 
 def test_embeds_every_module_and_data_file() -> None:
-    names = {p.relative_to(Path(__file__).parent.parent / "xlcap").as_posix() for p in package_files()}
+    names = {name for name, _ in package_files()}
     assert {"__init__.py", "excel_functions.py", "excel_values.py", "data/amendment-012.toml", "data/aliases.toml"} <= names
     assert {"data/events.toml", "data/amendment-012.txt"} <= names
     assert not any("__pycache__" in n for n in names)
+
+
+def test_embeds_the_users_own_data_folder(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (data_dir / "amendment-013.htm").write_text("<p>a filed document of the user's</p>", encoding="utf-8")
+    monkeypatch.setenv("XLCAP_DATA", str(data_dir))
+    embedded = dict(package_files())
+    assert embedded["data/amendment-013.htm"] == data_dir / "amendment-013.htm"
+    assert embedded["data/amendment-012.toml"] == data_dir / "amendment-012.toml"
+    assert embedded["excel_functions.py"].parent.name == "xlcap"
 
 
 @NEEDS_KEY

@@ -14,7 +14,7 @@ from typing import Any
 from xlcap.amendment_import import ImportedAmendment, ImportedRow
 from xlcap.datafiles import load_history
 from xlcap.errors import EXIT_USAGE, ImportRefusedError
-from xlcap.limits import TieredLimit, limit_data
+from xlcap.limits import limit_data
 from xlcap.schedule import History
 
 _HEADER = """\
@@ -109,14 +109,15 @@ def _row(row: ImportedRow) -> list[str]:
         f"limit_text = {_str(row.limit_text)}",
         f"source_lines = [{row.source_lines[0]}, {row.source_lines[1]}]",
     ]
-    if not isinstance(row.limit, TieredLimit):
-        fields = ", ".join(f"{k} = {_str(v)}" for k, v in limit_data(row.limit).items())
+    data = limit_data(row.limit)  # the kind's own data form; a list of bands is written as a table below
+    if "tiers" not in data:
+        fields = ", ".join(f"{k} = {_str(v)}" for k, v in data.items())
         out.append(f"limit = {{ {fields} }}")
     out.append("permanent = true" if row.permanent else f"term_end = {row.term_end.isoformat() if row.term_end else ''}")
     if row.new_portfolio:
         out.append("new_portfolio = true")
-    if isinstance(row.limit, TieredLimit):
-        out += ["", "[portfolio.limit]", 'kind = "tiered"', "tiers = [", *_tiers(limit_data(row.limit)["tiers"]), "]"]
+    if "tiers" in data:
+        out += ["", "[portfolio.limit]", f"kind = {_str(data['kind'])}", "tiers = [", *_tiers(data["tiers"]), "]"]
     if row.interpretation is not None:
         i = row.interpretation
         out += ["", "[portfolio.interpretation]", f"reading = {_str(i.reading)}", f"note = {_str(i.note)}"]

@@ -198,7 +198,10 @@ def load_history(data_dir: Path | None = None) -> History:
 
 def data_folder() -> Path:
     """The agreement data in use: the folder named by XLCAP_DATA, else the bundled Met Investors data."""
-    named = os.environ.get(DATA_ENV)
+    return _folder(os.environ.get(DATA_ENV, ""))
+
+
+def _folder(named: str) -> Path:
     if not named:
         return DATA_DIR
     folder = Path(named).expanduser()
@@ -212,9 +215,9 @@ def data_folder() -> Path:
 
 def default_history() -> History:
     """The agreement history of data_folder(), read once per process for each folder."""
-    return _cached_history(data_folder().resolve())
+    return _cached_history(os.environ.get(DATA_ENV, ""))  # keyed by the setting: no file system call per lookup
 
 
 @lru_cache(maxsize=4)
-def _cached_history(folder: Path) -> History:
-    return load_history(folder)
+def _cached_history(named: str) -> History:
+    return load_history(_folder(named))

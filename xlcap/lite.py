@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 import xlcap
+from xlcap.datafiles import data_folder
 from xlcap.errors import InvalidInputError, OutputExistsError, OutputWriteError
 
 PACKAGE_DIR = Path(xlcap.__file__).parent
@@ -54,17 +55,24 @@ _load_xlcap()
 '''
 
 
-def package_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """The files xlcap runs from: its modules and its data (what pyproject's package-data installs)."""
-    patterns = ["*.py", "py.typed", "data/*.toml", "data/*.txt"]
-    return sorted({p for pattern in patterns for p in package_dir.glob(pattern) if p.is_file()})
+def package_files(package_dir: Path = PACKAGE_DIR, data_dir: Path | None = None) -> list[tuple[str, Path]]:
+    """(name in the zip, file) for xlcap's modules and the agreement data in use (XLCAP_DATA, else the bundled).
+
+    Lite has no XLCAP_DATA: an administrator's own folder is embedded as the package's data, so
+    the functions in Lite answer from the same agreements as the desktop.
+    """
+    data_dir = data_folder() if data_dir is None else data_dir
+    modules = [p for pattern in ("*.py", "py.typed") for p in package_dir.glob(pattern) if p.is_file()]
+    data = [p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith(".")]
+    named = [(p.relative_to(package_dir).as_posix(), p) for p in modules] + [(f"data/{p.name}", p) for p in data]
+    return sorted(named)
 
 
 def _zip(package_dir: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in package_files(package_dir):
-            info = zipfile.ZipInfo(f"xlcap/{path.relative_to(package_dir).as_posix()}", _ZIP_TIME)
+        for name, path in package_files(package_dir):
+            info = zipfile.ZipInfo(f"xlcap/{name}", _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
