@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from xlcap.errors import DeliveryError, InputFileError, InvalidInputError, XlcapError
+from xlcap.errors import EXIT_INTERRUPTED, DeliveryError, InputFileError, InvalidInputError, XlcapError
 from xlcap.locking import folder_lock
 from xlcap.mail import Envelope, compose, summarise_workbook
 from xlcap.recipients import Manager, has_control, read_recipients, slug, valid_address
@@ -328,7 +328,8 @@ def _deliver(
         why = "interrupted after the attempt was recorded; it may have arrived" if state == "uncertain" else "interrupted"
         interrupted = DeliveryError(
             "Interrupted (Ctrl-C). What was delivered is recorded in the send log; a message that was in flight is "
-            "reported as uncertain by the next run."
+            "reported as uncertain by the next run.",
+            exit_code=EXIT_INTERRUPTED,
         )
         _stop(result, interrupted, ManagerState(name, to, state, why), messages[n + 1 :])
     finally:
