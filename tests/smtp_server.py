@@ -71,7 +71,7 @@ def _authenticator(user: str, password: str) -> Any:
 
 @contextmanager
 def smtp_server(handler: Handler, *, tls: str = "none", cert: tuple[Path, Path] | None = None,
-                login: tuple[str, str] | None = None) -> Iterator[int]:  # fmt: skip
+                login: tuple[str, str] | None = None, login_needs_tls: bool = True) -> Iterator[int]:  # fmt: skip
     """Run a server on 127.0.0.1; yields its port. tls: none, starttls (required) or ssl (implicit)."""
     kwargs: dict[str, Any] = {}
     context = None
@@ -81,7 +81,7 @@ def smtp_server(handler: Handler, *, tls: str = "none", cert: tuple[Path, Path] 
     if tls == "starttls":
         kwargs.update(tls_context=context, require_starttls=True)
     if login is not None:
-        kwargs.update(authenticator=_authenticator(*login), auth_required=True, auth_require_tls=True)
+        kwargs.update(authenticator=_authenticator(*login), auth_required=True, auth_require_tls=login_needs_tls)
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context if tls == "ssl" else None,
                             server_hostname="localhost", **kwargs)  # fmt: skip

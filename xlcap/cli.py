@@ -112,9 +112,21 @@ def _cmd_report(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+_SEND_LABELS = {
+    "sent": "Sent",
+    "already": "Already sent, skipped",
+    "drafted": "Written for review",
+    "changed": "Changed since sent, not sent",
+    "uncertain": "Uncertain",
+    "failed": "Failed",
+    "not_attempted": "Not attempted",
+}
+
+
 def _cmd_send(args: argparse.Namespace) -> Reply:
     from xlcap.actuals import parse_month
-    from xlcap.send import SmtpSettings, parse_server, send_month
+    from xlcap.send import SmtpSettings, send_month
+    from xlcap.smtp import parse_server
 
     month = parse_month(args.month, "month")
     if args.smtp is None and not args.dry_run:
@@ -123,16 +135,25 @@ def _cmd_send(args: argparse.Namespace) -> Reply:
         )
     host, port = parse_server(args.smtp) if args.smtp else ("localhost", 25)
     smtp = SmtpSettings(host, port, args.tls, args.user, args.password_env, args.sender, args.timeout, args.cafile)
-    result = send_month(month, smtp, out_dir=args.out, recipients=args.recipients, dry_run=args.dry_run, resend=args.resend)
-    lines = [f"Wrote {_count(len(result.drafts), 'message')} for review, sent nothing:"] if args.dry_run else []
-    lines += [f"  {d}" for d in result.drafts]
-    lines += [f"Sent: {line}" for line in result.sent] + [f"Already sent, skipped: {line}" for line in result.already]
-    problems = [f"Changed since sent: {line}" for line in result.changed]
-    problems += [f"Refused by {smtp.where}: {line}" for line in result.refused]
-    if not lines and not problems:
-        lines = ["Nothing to send."]
-    code = EXIT_DELIVERY if result.refused else EXIT_CONFLICT if result.changed else EXIT_OK
-    return Reply("\n".join(lines), "\n".join(problems), code)
+    result = send_month(
+        month, smtp, out_dir=args.out, recipients=args.recipients, dry_run=args.dry_run, resend=args.resend or (),
+        retry_uncertain=args.retry_uncertain,
+    )  # fmt: skip
+    lines = [f"Wrote {_count(len(result.drafts), 'message')} for review, sent nothing."] if args.dry_run else []
+    for s in result.states:  # one line per manager, in the recipients' order: the run's summary
+        detail = "" if s.state == "sent" else f": {s.detail}"
+        lines.append(f"{_SEND_LABELS[s.state]}: {s.manager} -> {', '.join(s.to)}{detail}")
+    problems = [f"Warning: {w}" for w in result.warnings]
+    undelivered = result.of("failed", "uncertain", "not_attempted")
+    code = EXIT_DELIVERY if undelivered else EXIT_CONFLICT if result.of("changed") else EXIT_OK
+    if undelivered:
+        problems.append(f"{_count(len(undelivered), 'manager')} of {len(result.states)} not delivered (see above).")
+    elif code:
+        problems.append("Changed workbooks were not sent (see above).")
+    if result.stopped is not None:
+        problems.append(result.stopped.message)
+        code = result.stopped.exit_code
+    return Reply("\n".join(lines or ["Nothing to send."]), "\n".join(problems), code)
 
 
 def _count(n: int, noun: str) -> str:
@@ -242,18 +263,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     send = sub.add_parser("send", help="email each manager their month's workbook, once")
     send.add_argument("--month", required=True, help="the month to send, YYYY-MM")
-    send.add_argument("--out", type=Path, help="folder of the month's workbooks (default: workbooks/YYYY-MM; made if missing)")
-    send.add_argument("--recipients", type=Path, help="recipients TOML (default: the bundled sample)")
+    send.add_argument("--out", type=Path, help="folder of the workbooks xlcap report made (default: workbooks/YYYY-MM)")
+    send.add_argument("--recipients", type=Path, help="recipients TOML (default: the managers and addresses report recorded)")
     send.add_argument("--smtp", help="mail server as HOST:PORT")
     send.add_argument("--tls", choices=["starttls", "ssl", "none"], default="starttls",
                       help="starttls (default), ssl (implicit TLS, port 465), or none (a server on this machine)")  # fmt: skip
     send.add_argument("--user", help="log in as this user; the password is read from the environment")
     send.add_argument("--password-env", default="XLCAP_SMTP_PASSWORD", help="environment variable holding the password")
     send.add_argument("--from", dest="sender", default="xlcap@localhost", help="sender address")
-    send.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    send.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each server reply (default 30)")
     send.add_argument("--cafile", type=Path, help="CA certificates to trust for the server's TLS certificate")
     send.add_argument("--dry-run", action="store_true", help="write each message as an .eml file in outbox/ and send nothing")
-    send.add_argument("--resend", action="store_true", help="send again, even what the send log says was delivered")
+    send.add_argument("--resend", nargs="+", metavar="MANAGER",
+                      help="send these managers the new version of a workbook rebuilt since it was delivered")  # fmt: skip
+    send.add_argument("--retry-uncertain", nargs="*", metavar="MANAGER",
+                      help="send uncertain messages again, same Message-ID (all, or these managers)")  # fmt: skip
     send.set_defaults(run=_cmd_send, json=False)
 
     imports = sub.add_parser("import", help="read a filed amendment (text or HTML) and what it changes; --write adds it")

@@ -119,3 +119,10 @@ class OutputWriteError(XlcapError):
 
     code = "cannot_write"
     exit_code = EXIT_WRITE
+
+
+class SendLogError(XlcapError):
+    """The send log is damaged (a line that is not a whole record, not only a torn last line); nothing is sent."""
+
+    code = "bad_send_log"
+    exit_code = EXIT_DATA

@@ -10,7 +10,6 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import openpyxl
@@ -99,6 +98,12 @@ def _names(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
 
+ILLUSTRATIVE_SUBJECT = "ILLUSTRATIVE, sample figures: "
+ILLUSTRATIVE_LINE = (
+    "ILLUSTRATIVE: these figures were computed from the bundled sample actuals, not from the Trust's books. Do not act on them."
+)
+
+
 def body_lines(s: WorkbookSummary, file_name: str) -> list[str]:
     ending = [f"{name} ({end:%B %-d, %Y})" for name, end in s.terms_ending]
     return [
@@ -117,16 +122,29 @@ def body_lines(s: WorkbookSummary, file_name: str) -> list[str]:
     ]
 
 
-def compose(workbook: Path, to: tuple[str, ...], sender: str, subject: str, summary: WorkbookSummary) -> EmailMessage:
-    """One message: plain-text body, an HTML alternative, and the workbook attached."""
+@dataclass(frozen=True)
+class Envelope:
+    """Who and when: the same Message-ID and Date every time one message is sent again."""
+
+    sender: str
+    to: tuple[str, ...]
+    message_id: str
+    date: str
+
+
+def compose(
+    workbook: Path, envelope: Envelope, subject: str, summary: WorkbookSummary, *, illustrative: bool = False
+) -> EmailMessage:
+    """One message: plain-text body, an HTML alternative, and the workbook attached; illustrative figures say so first."""
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid("xlcap", domain=sender.rpartition("@")[2] or None)
+    msg["From"] = envelope.sender
+    msg["To"] = ", ".join(envelope.to)
+    msg["Subject"] = (ILLUSTRATIVE_SUBJECT if illustrative else "") + subject
+    msg["Date"] = envelope.date
+    msg["Message-ID"] = envelope.message_id
     lines = body_lines(summary, workbook.name)
-    msg.set_content("\n".join(lines) + "\n")
+    warning = [ILLUSTRATIVE_LINE, ""] if illustrative else []
+    msg.set_content("\n".join(warning + lines) + "\n")
     rows = "".join(
         f"<tr><td>{html.escape(p.name)}</td><td>{html.escape(p.status)}</td>"
         f'<td style="text-align:right">{_money(p.waiver)}</td><td style="text-align:right">{_money(p.waiver_ytd)}</td></tr>'
@@ -134,7 +152,9 @@ def compose(workbook: Path, to: tuple[str, ...], sender: str, subject: str, summ
     )
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines[2:7])
     msg.add_alternative(
-        f"<html><body><h3>{html.escape(lines[0])}</h3>{paragraphs}"
+        "<html><body>"
+        + (f"<p><strong>{html.escape(ILLUSTRATIVE_LINE)}</strong></p>" if illustrative else "")
+        + f"<h3>{html.escape(lines[0])}</h3>{paragraphs}"
         '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Portfolio</th><th>Status</th>'
         f"<th>Waiver (month)</th><th>Waiver YTD</th></tr>{rows}</table>"
         f"<p>{html.escape(lines[8])} {html.escape(lines[9])}</p><p>Sent by xlcap.</p></body></html>",

@@ -20,7 +20,24 @@ from xlcap.errors import InputFileError
 from xlcap.schedule import History
 
 SAMPLE_RECIPIENTS = DATA_DIR / "sample-recipients.toml"
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# A dot-atom local part (no leading, trailing or doubled dot) at a dotted domain name: what every SMTP server takes.
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def valid_address(text: str, *, dotted: bool = True) -> bool:
+    """A plain address, name@example.com, that a mail server takes as written (RFC 5321 dot-atom).
+
+    dotted=False also allows a one-label domain (xlcap@localhost), for a sender on this machine."""
+    local, _, domain = text.rpartition("@")
+    return bool(_EMAIL.fullmatch(text)) and len(local) <= 64 and len(text) <= 254 and ("." in domain or not dotted)
+
+
+def has_control(text: str) -> bool:
+    """Carriage returns, line feeds and other control characters: never allowed in a mail header."""
+    return bool(_CONTROL.search(text))
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: missing 'name'; valid: the manager's name as text.")
             continue
+        if has_control(name):
+            problems.append(f"{where}: the name contains a line break or control character; valid: one line of text.")
         if slug(name) in seen_slugs:
             problems.append(
                 f"{where}: name {name!r} gives the same file name as {seen_slugs[slug(name)]!r}; valid: distinct names."
@@ -82,7 +101,7 @@ def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
             problems.append(f"{where}: no emails; valid: a list of email addresses.")
             emails = []
         for address in emails:
-            if not isinstance(address, str) or not _EMAIL.fullmatch(address.strip()):
+            if not isinstance(address, str) or not valid_address(address.strip()):
                 problems.append(f"{where}, emails: {address!r} is not an email address; valid: name@example.com.")
         managers.append(Manager(name.strip(), tuple(portfolios), tuple(str(e).strip() for e in emails)))
     if problems:
