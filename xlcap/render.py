@@ -22,7 +22,8 @@ def _money(amount: float) -> str:
 def render_cap(result: CapResult, days: int | None = None) -> str:
     """A few lines a person can read: the limit, the text it came from, its term and any interpretation."""
     row = result.row
-    lines = [f"{result.portfolio} on {result.date.isoformat()}, average net assets {_money(result.assets)}"]
+    who = result.portfolio if result.share_class is None else f"{result.portfolio}, share class {result.share_class},"
+    lines = [f"{who} on {result.date.isoformat()}, average net assets {_money(result.assets)}"]
     if result.rate is None or result.annual_amount is None:
         lines.append('  Limit:      none (Schedule A says "None": no expense limit applies)')
     else:
@@ -47,6 +48,8 @@ def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
     status = "No limit" if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
+    if row.share_classes is not None:
+        status += f" for share class{'es' * (len(row.share_classes) > 1)} {', '.join(sorted(row.share_classes))}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
 
