@@ -15,6 +15,7 @@ import math
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -312,3 +313,20 @@ def test_excel_officejs_dispatch(classes_dir: Path) -> None:
 
 def test_bundled_data_has_no_per_class_rows_so_answers_stand() -> None:
     assert not any(row.share_classes for a in load_history(DATA).amendments for row in a.rows)
+
+
+def test_import_diff_shows_every_class_group_replaced(classes_dir: Path, tmp_path: Path) -> None:
+    """Importing a class-agnostic 0.85% over the per-class rows: the change names both class groups it replaces."""
+    from types import SimpleNamespace
+
+    from xlcap.amendment_diff import compare
+    from xlcap.amendment_import import ImportedRow
+    from xlcap.limits import FlatLimit
+
+    history = load_history(classes_dir)
+    row = ImportedRow("Lazard Mid-Cap Portfolio", "0.85%", (2, 2), FlatLimit(Decimal("0.0085")), None)
+    # compare reads only the date and the rows of what was imported
+    changes = compare(SimpleNamespace(date=history.amendments[-1].date, rows=(row,)), history)  # type: ignore[arg-type]
+    (limit,) = changes.limits
+    assert limit[0] == "Lazard Mid-Cap Portfolio"
+    assert limit[1].startswith("Class A: ") and "; Class B: " in limit[1]  # neither class's limit is hidden

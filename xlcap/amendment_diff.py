@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xlcap.amendment_import import ImportedAmendment, ImportedRow
 from xlcap.datafiles import DATA_DIR, load_history
@@ -56,10 +58,23 @@ def compare(imported: ImportedAmendment, history: History | None) -> Changes:
             renamed.append((gone, successor))
             removed.remove(gone)
             added.remove(successor)
-    pairs = [(name, old[name], new[name]) for name in new if name in old] + [(a, old[a], new[b]) for a, b in renamed]
-    limits = [(n, _limit(a.limit), _limit(b.limit)) for n, a, b in pairs if a.limit != b.limit]
-    terms = [(n, _term(a), _term(b)) for n, a, b in pairs if _term(a) != _term(b)]
+    # A portfolio with per-class rows is compared as all its class groups together, so no class's limit is hidden.
+    groups = {name: before.rows_for(name) for name in old} if before else {}
+    pairs = [(name, groups[name], new[name]) for name in new if name in old] + [(a, groups[a], new[b]) for a, b in renamed]
+    limits = [(n, _classes(a, _limit), _limit(b.limit)) for n, a, b in pairs if _classes(a, _limit) != _limit(b.limit)]
+    terms = [(n, _classes(a, _term), _term(b)) for n, a, b in pairs if _classes(a, _term) != _term(b)]
     return Changes(before, tuple(added), tuple(removed), tuple(renamed), tuple(limits), tuple(terms))
+
+
+def _classes(rows: tuple[ScheduleRow, ...], show: Callable[[Any], str]) -> str:
+    """One description of a portfolio's rows: the row's own when it has no classes, else each class group's."""
+    if len(rows) == 1 and rows[0].share_classes is None:
+        return show(rows[0].limit if show is _limit else rows[0])
+    parts = []
+    for row in rows:
+        who = "other classes" if row.share_classes is None else f"Class {', '.join(sorted(row.share_classes))}"
+        parts.append(f"{who}: {show(row.limit if show is _limit else row)}")
+    return "; ".join(parts)
 
 
 def _similarity(a: str, b: str) -> float:
