@@ -168,8 +168,12 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         notes += ["new portfolio"] * row.new_portfolio + ["interpretation"] * (row.interpretation is not None)
         notes += [f"problem [{numbers[id(p)]}]" for p in imported.problems if _about(p, row)]
         term = "permanent" if row.permanent else row.term_end.isoformat() if row.term_end else "not read"
-        table.append((row.portfolio or "(no name)", _limit_lines(row.limit), term, ", ".join(notes)))
-    out += ["", f"Schedule A: {len(imported.rows)} portfolios", *_table(table), ""]
+        name = row.portfolio or "(no name)"
+        if row.share_classes is not None:  # one line per class group: say whose limit it is
+            name += f", Class{'es' * (len(row.share_classes) > 1)} {', '.join(row.share_classes)}"
+        table.append((name, _limit_lines(row.limit), term, ", ".join(notes)))
+    count = len({row.portfolio for row in imported.rows})
+    out += ["", f"Schedule A: {count} portfolios", *_table(table), ""]
     unresolved = len(imported.unresolved)
     out.append(f"Problems: {len(imported.problems)}, {unresolved} unresolved" if imported.problems else "Problems: none")
     for n, p in enumerate(imported.problems, 1):
