@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -142,3 +143,25 @@ def test_import_json_and_text_name_the_classes(tmp_path: Path, capsys: pytest.Ca
     assert main(["import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Schedule A: 3 portfolios" in out and "Tarn Portfolio, Class B" in out
+
+
+def test_a_term_interpretation_gives_every_class_group_its_term(tmp_path: Path, data_dir: Path) -> None:
+    """The term clause leaves Tarn out; one recorded interpretation settles Tarn's term for both its class rows."""
+    sections = [TERM_HEADING, "This Agreement shall continue in effect until April 30, 2011 with respect to the Birch Portfolio."]
+    path = tmp_path / "amendment-023.txt"
+    path.write_text(filed_text(23, "May 1, 2010", sections, ROWS[:2]), encoding="utf-8")
+    assert [(p.portfolio, p.kind) for p in import_amendment(path).problems] == [("Tarn Portfolio", "term")]
+    entries = tmp_path / "interpretations.toml"
+    entries.write_text(
+        '[[interpretation]]\nportfolio = "Tarn Portfolio"\nreading = "until April 30, 2011, as Birch"\n'
+        'note = "Tarn was left out of section 3 by mistake."\nauthority = "Letter from the Trust"\nterm_end = 2011-04-30\n',
+        encoding="utf-8",
+    )
+    imported = import_amendment(path, entries)
+    assert [(r.share_classes, r.term_end) for r in imported.rows if r.portfolio == "Tarn Portfolio"] == [
+        (("A",), dt.date(2011, 4, 30)),
+        (("B",), dt.date(2011, 4, 30)),
+    ]
+    write_amendment(imported, data_dir, load_history(data_dir))
+    tarn_b = xlcap.lookup("Tarn", 1e8, "2011-04-30", share_class="B", history=load_history(data_dir))
+    assert (tarn_b.term_end, tarn_b.annual_amount, tarn_b.notes != ()) == (dt.date(2011, 4, 30), 1_050_000.0, True)

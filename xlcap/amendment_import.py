@@ -228,35 +228,42 @@ def _class_rows(raw: RawRow, problems: list[Problem], class_column: int | None) 
 def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretation, ...], index: NameIndex) -> ImportedAmendment:
     """Apply each recorded interpretation to the problems of its row; refuse ones that resolve nothing."""
     rows = list(imported.rows)
-    at = {row.portfolio: i for i, row in enumerate(rows) if row.portfolio}
+    at: dict[str, list[int]] = {}  # a portfolio's rows: one, or one per class group
+    for i, row in enumerate(rows):
+        if row.portfolio:
+            at.setdefault(row.portfolio, []).append(i)
     problems = list(imported.problems)
     for entry in recorded:
         name = index.resolve(entry.portfolio)
         if name is None:
             raise InvalidInputError(f"{entry.where}: {entry.portfolio!r} is not in Schedule A of {imported.document.path}.")
         mine = [i for i, p in enumerate(problems) if p.portfolio == name and p.kind != "document" and p.resolved_by is None]
-        row = rows[at[name]]
+        changed = {j: rows[j] for j in at[name]}
+        resolved = False
         for i in mine:
             if problems[i].kind == "limit":
                 try:
-                    row = replace(row, limit=read_limit(entry.interpretation.reading))
+                    reading = read_limit(entry.interpretation.reading)
                 except UnreadableLimit as exc:
                     raise InvalidInputError(f"{entry.where}: the reading for {name!r} is not read: {exc.reason}.") from None
-            elif entry.term is not None:
-                row = replace(row, term=entry.term, term_from=None)
+                changed = {j: replace(r, limit=reading) if r.limit is None else r for j, r in changed.items()}
+            elif entry.term is not None:  # a portfolio's term is every class group's
+                changed = {j: replace(r, term=entry.term, term_from=None) for j, r in changed.items()}
             else:
                 continue
+            resolved = True
             problems[i] = replace(problems[i], resolved_by=entry.interpretation)
         unresolvable = [p for p in problems if p.portfolio == name and p.kind == "document"]
-        if row is rows[at[name]] and unresolvable:
+        if not resolved and unresolvable:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has a problem no interpretation resolves ({unresolvable[0].message}) Remove the "
                 "entry; the data file must be written by hand."
             )
-        if row is rows[at[name]]:
+        if not resolved:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has no problem this entry resolves; an interpretation never replaces text that reads "
                 "as filed. Remove the entry."
             )
-        rows[at[name]] = replace(row, interpretation=entry.interpretation)
+        for j, r in changed.items():
+            rows[j] = replace(r, interpretation=entry.interpretation)
     return replace(imported, rows=tuple(rows), problems=tuple(problems))
