@@ -330,3 +330,18 @@ def test_import_diff_shows_every_class_group_replaced(classes_dir: Path, tmp_pat
     (limit,) = changes.limits
     assert limit[0] == "Lazard Mid-Cap Portfolio"
     assert limit[1].startswith("Class A: ") and "; Class B: " in limit[1]  # neither class's limit is hidden
+
+
+def test_excel_class_cells_are_read_like_the_other_arguments(classes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad class cell answers its own row only; 0 and empty are no class; a whole number is read as its digits."""
+    from xlcap.excel_functions import expcap
+
+    monkeypatch.setenv(DATA_ENV, str(classes_dir))
+    names = [["Lazard Mid-Cap"], ["Lazard Mid-Cap"], ["Janus Forty"], ["Janus Forty"]]
+    cells = expcap(names, 250e6, DATE_2010_01_31, [["b"], ["#N/A"], [0], [7]], officejs=False)
+    assert cells[0][0] == 0.0105 and cells[2][0] == 0.0075 and cells[3][0] == 0.0075  # Janus: every class alike
+    assert cells[1][0] == (
+        'Parameter \'share_class\' received the Excel error #N/A. Valid: a share class as text, e.g. "A" or "Class A"; '
+        "or an empty cell where limits do not differ by class."
+    )
+    assert expcap("Lazard Mid-Cap", 250e6, DATE_2010_01_31, [[None]], officejs=True) == "#VALUE!"  # a class is needed
