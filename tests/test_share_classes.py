@@ -345,3 +345,27 @@ def test_excel_class_cells_are_read_like_the_other_arguments(classes_dir: Path, 
         "or an empty cell where limits do not differ by class."
     )
     assert expcap("Lazard Mid-Cap", 250e6, DATE_2010_01_31, [[None]], officejs=True) == "#VALUE!"  # a class is needed
+
+
+def test_schedule_portfolios_and_expcap_portfolios_name_each_class_group(classes_dir: Path) -> None:
+    schedule = _cli(classes_dir, "schedule", "--as-of", ON)
+    assert schedule.returncode == 0, schedule.stderr
+    assert "In force on 2010-01-31: all 3 portfolios." in schedule.stdout  # five rows, three portfolios
+    assert "Lazard Mid-Cap Portfolio, Class A" in schedule.stdout and "Lazard Mid-Cap Portfolio, Class B" in schedule.stdout
+    listed = _cli(classes_dir, "portfolios", "--as-of", ON)
+    assert listed.stdout.split("\n")[:3] == ["Lazard Mid-Cap Portfolio", "MFS Value Portfolio", "Janus Forty Portfolio"]
+    assert "Amendment No. 13, dated 2010-01-01: 3 of 3 portfolios in force on 2010-01-31" in listed.stderr
+    every = _cli(classes_dir, "portfolios", "--as-of", "2010-07-01", "--all")
+    assert "MFS Value Portfolio, Class A\tended 2010-06-30" in every.stdout
+    assert "MFS Value Portfolio\tin force through 2011-04-30" in every.stdout  # the row for every other class
+
+
+def test_expcap_portfolios_lists_each_class_group(classes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlcap.excel_functions import expcap_portfolios
+
+    monkeypatch.setenv(DATA_ENV, str(classes_dir))
+    rows = expcap_portfolios(DATE_2010_01_31, officejs=False)
+    assert [r[:2] for r in rows[1:3]] == [
+        ["Lazard Mid-Cap Portfolio, Class A", "Class A 0.80%"],
+        ["Lazard Mid-Cap Portfolio, Class B", "Class B 1.05%"],
+    ]

@@ -188,7 +188,7 @@ def expcap_portfolios(as_of: object = None, *, officejs: bool | None = None) -> 
         return failure_cell(exc, officejs)
     rows: list[list[Cell]] = [list(PORTFOLIO_HEADER)]
     for row in amendment.rows:
-        rows.append([row.portfolio, row.limit_text, "Permanent" if row.term_end is None else row.term_end.isoformat()])
+        rows.append([row.label, row.limit_text, "Permanent" if row.term_end is None else row.term_end.isoformat()])
     return rows
 
 

@@ -95,7 +95,8 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
     ended = len(amendment.rows) - len(in_force)
     if in_force:
         header = [f"{amendment.trust}: Schedule A in force on {when}"]
-        count = f"all {len(in_force)} portfolios" if not ended else f"{len(in_force)} of {len(amendment.rows)} portfolios"
+        live, total = len({r.portfolio for r in in_force}), len(amendment.portfolios)  # a per-class portfolio counts once
+        count = f"all {live} portfolios" if not ended else f"{live} of {total} portfolios"
         status = f"In force on {when}: {count}" + (f"; {ended} ended (no continuance recorded)." if ended else ".")
     else:
         last = max(row.term_end for row in amendment.rows if row.term_end is not None)
@@ -104,7 +105,7 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
             "and no continuance is recorded.",
             f"{amendment.trust}: the latest Schedule A on file, with its end dates",
         ]
-        status = f"In force on {when}: none of {len(amendment.rows)} portfolios."
+        status = f"In force on {when}: none of {len(amendment.portfolios)} portfolios."
     header += [f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})", status, ""]
     table: list[tuple[str, list[str], str, str]] = []
     footnotes: list[str] = []
@@ -115,7 +116,7 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
             note = f"interpretation [{len(footnotes)}]"
         if row.new_portfolio:
             note = ", ".join(filter(None, [note, "new portfolio"]))
-        table.append((row.portfolio, _limit_lines(row.limit), _term(row, on), note))
+        table.append((row.label, _limit_lines(row.limit), _term(row, on), note))
     out = [*header, *_table(table)]
     for i, note in enumerate(footnotes, 1):
         out.append("")
@@ -126,11 +127,11 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
 def render_portfolios(amendment: Amendment, on: dt.date, every: bool, today: bool = False) -> tuple[str, str]:
     """Names in force on `on`, one per line (with --all, every row and its term); and a line for stderr saying so."""
     when = f"{on.isoformat()} (today)" if today else on.isoformat()
-    in_force = [row.portfolio for row in amendment.rows if row.in_force_on(on)]
-    ended = len(amendment.rows) - len(in_force)
-    note = f"{amendment.label}: {len(in_force)} of {len(amendment.rows)} portfolios in force on {when}"
+    in_force = list(dict.fromkeys(row.portfolio for row in amendment.rows if row.in_force_on(on)))  # once per portfolio
+    ended = len(amendment.portfolios) - len(in_force)
+    note = f"{amendment.label}: {len(in_force)} of {len(amendment.portfolios)} portfolios in force on {when}"
     if not in_force or every:
-        lines = [f"{row.portfolio}\t{_status(row, on)}" for row in amendment.rows]
+        lines = [f"{row.label}\t{_status(row, on)}" for row in amendment.rows]
         if not in_force:
             note = f"No portfolio is in force on {when}. The latest Schedule A on file ({amendment.label}), with end dates:"
         return "\n".join(lines), note

@@ -48,6 +48,13 @@ class ScheduleRow:
         return self.term_end is None or on <= self.term_end
 
     @property
+    def label(self) -> str:
+        """The row as a person names it: the portfolio, and its class group when the limit is per class."""
+        if self.share_classes is None:
+            return self.portfolio
+        return f"{self.portfolio}, Class{'es' * (len(self.share_classes) > 1)} {', '.join(sorted(self.share_classes))}"
+
+    @property
     def tiers(self) -> tuple[Band, ...]:
         """(from, to, rate) rows: a flat limit is one open tier, "None" has none.
 
