@@ -149,23 +149,87 @@ def _read_rows(path: Path) -> tuple[int, list[str], list[tuple[int, list[object]
         with path.open(newline="", encoding="utf-8-sig") as f:
             lines = f.read().splitlines()
         numbered = [(n, line) for n, line in enumerate(lines, start=1) if not line.lstrip().startswith("#")]
-        parsed = csv.reader([line for _, line in numbered])
-        rows: list[tuple[int, list[object]]] = [(n, list(r)) for (n, _), r in zip(numbered, parsed, strict=True)]
+        rows: list[tuple[int, list[object]]] = []
+        for n, line in numbered:
+            try:
+                rows.append((n, list(next(csv.reader([line])))))
+            except (csv.Error, StopIteration) as exc:
+                problem = f"{path}, row {n}: cannot be read as CSV ({exc}); valid: comma-separated values."
+                raise InputFileError([problem]) from None
     elif suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = [(n, list(r)) for n, r in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
-        finally:
-            book.close()
+        rows = _xlsx_rows(path)
     else:
         raise InputFileError([f"{path}: unsupported file type {suffix or '(none)'!r}; valid: .csv or .xlsx."])
     rows = [(n, r) for n, r in rows if any(c not in (None, "") for c in r)]
     if not rows:
         raise InputFileError([f"{path}: the file is empty; valid: a header row, then one row per portfolio and month."])
     header_row, header = rows[0]
+    if stale := _uncalculated(path, [rows[0]]):
+        raise InputFileError([stale])
     return header_row, [str(c).strip() if c is not None else "" for c in header], rows[1:]
+
+
+class Uncalculated:
+    """An XLSX cell holding a formula whose value was never stored (saved by a program that does not calculate)."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return self.formula
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
+    """The first sheet's rows, stored values; a formula without one becomes Uncalculated, never blank."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        sheets = []
+        for data_only in (True, False):  # stored values, then formulas: read-only mode gives one or the other
+            book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+            try:
+                sheets.append(list(book.worksheets[0].iter_rows(values_only=True)))
+            finally:
+                book.close()
+    except (zipfile.BadZipFile, InvalidFileException, IndexError, KeyError, EOFError, TypeError) as exc:
+        raise InputFileError(
+            [
+                f"{path}: not a readable Excel workbook ({type(exc).__name__}: {_shown(exc, 120)}); valid: an .xlsx "
+                "saved by Excel or LibreOffice (not password-protected), or a CSV file."
+            ]
+        ) from None
+    values, formulas = sheets
+    rows: list[tuple[int, list[object]]] = []
+    for n, (row, raw) in enumerate(zip(values, formulas, strict=False), start=1):
+        cells: list[object] = list(row)
+        for i, (value, formula) in enumerate(zip(row, raw, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                cells[i] = Uncalculated(formula)
+        rows.append((n, cells))
+    return rows
+
+
+def _uncalculated(path: Path, rows: list[tuple[int, list[object]]]) -> str | None:
+    """One line for every formula without a stored value: the fix is one for the whole file (save it from Excel)."""
+    found = [(n, i, c) for n, row in rows for i, c in enumerate(row) if isinstance(c, Uncalculated)]
+    if not found:
+        return None
+    shown = "; ".join(f"row {n}, column {_letter(i)}: {_shown(c, 60)}" for n, i, c in found[:3])
+    more = f"; and {len(found) - 3} more" if len(found) > 3 else ""
+    return (
+        f"{path}: {len(found)} cell{'s hold formulas' if len(found) != 1 else ' holds a formula'} with no stored value "
+        f"({shown}{more}): the file was saved by a program that does not calculate formulas. Open it in Excel or "
+        "LibreOffice and save it, so each formula's value is stored, then run this again."
+    )
+
+
+def _shown(value: object, most: int = 40) -> str:
+    """A cell as quoted in a message: repr, cut short (a 1 MB cell must not make a 1 MB message)."""
+    text = repr(value) if not isinstance(value, (Uncalculated, BaseException)) else str(value)
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def _columns(path: Path, header_row: int, header: list[str], problems: list[str]) -> dict[str, int]:
@@ -177,13 +241,14 @@ def _columns(path: Path, header_row: int, header: list[str], problems: list[str]
             continue
         if column is None:
             problems.append(
-                f"{path}, row {header_row}, column {letter}: unknown column {title!r}; valid columns: "
+                f"{path}, row {header_row}, column {letter}: unknown column {_shown(title)}; valid columns: "
                 + ", ".join(COLUMN_TITLES.values())
                 + "."
             )
         elif column in found:
             problems.append(
-                f"{path}, row 1, column {letter}: {title!r} repeats column {_letter(found[column])} ({COLUMN_TITLES[column]})."
+                f"{path}, row {header_row}, column {letter}: {_shown(title)} repeats column {_letter(found[column])} "
+                f"({COLUMN_TITLES[column]})."
             )
         else:
             found[column] = i
@@ -212,7 +277,9 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
     try:
         header_row, header, rows = _read_rows(path)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise InputFileError([f"{path}: cannot be read ({exc})."]) from None
+        raise InputFileError([f"{path}: cannot be read ({_shown(exc, 200)})."]) from None
+    if stale := _uncalculated(path, rows):
+        raise InputFileError([stale])
     problems: list[str] = []
     columns = _columns(path, header_row, header, problems)
     if problems:
@@ -229,21 +296,22 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
             record["month"] = parse_month(cell("month"))
         except InvalidInputError:
             problems.append(
-                f"{where}, column {_letter(columns['month'])} (Month): {cell('month')!r} is not a month; "
+                f"{where}, column {_letter(columns['month'])} (Month): {_shown(cell('month'))} is not a month; "
                 "valid: YYYY-MM, e.g. 2008-01."
             )
             record["month"] = None
         typed = cell("portfolio")
         name = history.names.resolve(str(typed)) if isinstance(typed, str) and typed.strip() else None
         if name is None:
-            hint = history.names.suggest(str(typed)) if typed else ()
+            hint = history.names.suggest(str(typed)) if typed and len(str(typed)) < 200 else ()
             suggestion = f" Did you mean {' or '.join(repr(s) for s in hint)}?" if hint else ""
             problems.append(
-                f"{where}, column {_letter(columns['portfolio'])} (Portfolio): unknown portfolio {typed!r}.{suggestion}"
+                f"{where}, column {_letter(columns['portfolio'])} (Portfolio): unknown portfolio {_shown(typed, 80)}.{suggestion}"
             )
         record["portfolio"] = name
         for column in ("average_net_assets", *EXPENSES):
-            record[column] = _amount(cells.get(column), column, where, columns, problems, required=column == "average_net_assets")
+            required = column in ("average_net_assets", *COVERED)
+            record[column] = _amount(cells.get(column), column, where, columns, problems, required=required)
         record["days"] = _days(cell("days"), record["month"], where, columns, problems)
         if name is not None and isinstance(record["month"], pd.Period):
             key = (name, record["month"])
@@ -268,29 +336,39 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
     return Actuals(rows=clean, source=str(path))
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _amount(value: object, column: str, where: str, columns: dict[str, int], problems: list[str], required: bool) -> float:
+    """A dollar amount. Blank is an error where the limit needs the figure (blank is not 0), and none elsewhere."""
     title = COLUMN_TITLES[column]
     spot = f"{where}, column {_letter(columns[column])} ({title})" if column in columns else where
-    if value is None or (isinstance(value, str) and not value.strip()):
+    valid = "a dollar amount, 0 or more " + ("(blank is not 0: write 0 if you mean 0)" if required else "or blank for none")
+    if _blank(value):
         if required:
-            problems.append(f"{spot}: empty; valid: a dollar amount, 0 or more.")
+            problems.append(f"{spot}: empty; valid: {valid}.")
         return 0.0
     try:
         return parse_amount(value, title)
     except InvalidInputError:
         kind = "negative" if isinstance(value, (int, float)) or str(value).strip().startswith(("-", "(")) else "not a number"
-        problems.append(f"{spot}: {value!r} is {kind}; valid: a dollar amount, 0 or more (blank means 0).")
+        kind = "an Excel error value" if isinstance(value, str) and value.strip().startswith("#") else kind
+        problems.append(f"{spot}: {_shown(value)} is {kind}; valid: {valid}.")
         return 0.0
 
 
 def _days(value: object, month: object, where: str, columns: dict[str, int], problems: list[str]) -> int:
     spot = f"{where}, column {_letter(columns['days'])} (Days)"
     days_in_month = calendar.monthrange(month.year, month.month)[1] if isinstance(month, pd.Period) else 31
+    if _blank(value):
+        problems.append(f"{spot}: empty; valid: a whole number of days from 1 to {days_in_month}.")
+        return 0
     try:
-        number = float(str(value).strip()) if value is not None else float("nan")
+        number = float(str(value).strip()) if not isinstance(value, bool) else float("nan")
     except ValueError:
         number = float("nan")
     if not (number.is_integer() and 1 <= number <= days_in_month):
-        problems.append(f"{spot}: {value!r} is not a whole number of days from 1 to {days_in_month}.")
+        problems.append(f"{spot}: {_shown(value)} is not a whole number of days from 1 to {days_in_month}.")
         return 0
     return int(number)

@@ -107,8 +107,10 @@ def _cmd_report(args: argparse.Namespace) -> str:
         lines = [f"The {n} for {month} in {run.out} are up to date (same inputs as when written); nothing written:"]
     else:
         lines = [f"Wrote {n} for {month} to {run.out}:"]
-    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in run.files]
-    return "\n".join(lines)
+    for f in run.files:
+        left_out = f"; not in this workbook, no actuals and no limit in force: {', '.join(f.absent)}" if f.absent else ""
+        lines.append(f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')}{left_out})")
+    return "\n".join(lines + list(run.notes))
 
 
 def _cmd_send(args: argparse.Namespace) -> Reply:

@@ -24,17 +24,20 @@ from typing import Any
 import pandas as pd
 
 from xlcap import __version__
-from xlcap.actuals import Actuals, read_actuals
-from xlcap.capcalc import Method, compute
+from xlcap.actuals import read_actuals
+from xlcap.capcalc import CapReport, Method, compute
+from xlcap.completeness import check_complete
 from xlcap.datafiles import DATA_DIR, default_history
 from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
 from xlcap.locking import folder_lock
 from xlcap.recipients import SAMPLE_RECIPIENTS, Manager, read_recipients
 from xlcap.schedule import History
+from xlcap.status import STATES
 from xlcap.workbook import WorkbookContext, write_workbook
 
 SAMPLE_ACTUALS = DATA_DIR / "sample-actuals.csv"
 MANIFEST = "manifest.json"
+TRUST_SLUG = "trust"  # the whole Trust's workbook; recipients.slug never gives it to a manager
 Progress = Callable[[int, int, str], None]
 
 
@@ -45,6 +48,7 @@ class ReportFile:
     portfolios: tuple[str, ...]
     emails: tuple[str, ...]
     sha256: str
+    absent: tuple[str, ...] = ()  # the manager's portfolios not in the workbook: no actuals, no limit in force
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ReportRun:
     out: Path
     files: list[ReportFile]
     up_to_date: bool = False
+    notes: tuple[str, ...] = ()  # what the figures cover: a year to date that starts late, statuses without a limit
 
 
 def default_out_dir(month: pd.Period) -> Path:
@@ -95,14 +100,15 @@ def run_report(
     out = Path(out_dir) if out_dir else default_out_dir(month)
     managers = read_recipients(recipients_path, history)
     data = read_actuals(actuals_path, history, month)
-    in_month = {r.portfolio for r in data.rows if r.month == month}
-    missing = [f"{m.name}: none of {', '.join(m.portfolios)}" for m in managers if not in_month & set(m.portfolios)]
-    if missing:
-        raise InputFileError([f"{actuals_path}: no rows for {month} for manager {line}." for line in missing])
+    absent = check_complete(data, month, history, managers, recipients_path)
+    report = compute(data, month, history, method)
+    notes = tuple(report.ytd_notes() + status_notes(report))
 
-    targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, "trust"))] + [
+    targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
         (m, out / file_name(month, m.slug)) for m in managers
     ]
+    if len({p.name for _, p in targets}) != len(targets):  # read_recipients refuses such names; never list a file twice
+        raise InputFileError([f"{recipients_path}: two managers give the same workbook file name; valid: distinct names."])
     inputs = report_inputs(month, method, actuals_path, recipients_path, history)
     _make_folder(out)
     with folder_lock(out, f"{month}'s report"):
@@ -111,28 +117,40 @@ def run_report(
             previous = _read_manifest(out / MANIFEST)
             changes = _changes(previous, inputs, [p for _, p in targets])
             if not changes and previous is not None:
-                return ReportRun(out, _files_of(previous, out), up_to_date=True)
+                return ReportRun(out, _files_of(previous, out), up_to_date=True, notes=notes)
             raise OutputExistsError(
                 f"{out} already holds {month}'s workbooks ({', '.join(p.name for p in existing)}), and "
                 f"{'; '.join(changes)}; nothing was written. Use --force to replace them, or --out to write elsewhere."
             )
-        files = _write(data, month, method, history, targets, inputs, actuals_path, generated_at, progress)
-        return ReportRun(out, files)
+        files = _write(report, history, targets, absent, inputs, actuals_path, generated_at, progress)
+        return ReportRun(out, files, notes=notes)
+
+
+def status_notes(report: CapReport) -> list[str]:
+    """One line for each status with no limit in force this month: how many portfolios, and what it means."""
+    counts = report.summary.groupby("status", sort=False)["portfolio"].apply(list)
+    lines = []
+    for state in STATES:
+        names = counts.get(state.word, [])
+        if state.live or not names:
+            continue
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
+        lines.append(f"{state.word} in {report.month}: {who}. {state.meaning}")
+    return lines
 
 
 def _write(
-    data: Actuals,
-    month: pd.Period,
-    method: Method,
+    report: CapReport,
     history: History,
     targets: Sequence[tuple[Manager | None, Path]],
+    absent: dict[str, tuple[tuple[str, str], ...]],
     inputs: dict[str, Any],
     actuals_path: Path,
     generated_at: dt.datetime | None,
     progress: Progress | None,
 ) -> list[ReportFile]:
     out = targets[0][1].parent
-    report = compute(data, month, history, method)
+    month, method = report.month, report.method
     trust = report.schedule[0][0].trust if report.schedule else history.amendments[-1].trust
     when = generated_at or generated_time()
     illustrative = actuals_path.resolve() == SAMPLE_ACTUALS.resolve()
@@ -143,18 +161,23 @@ def _write(
             if progress:
                 progress(done, len(targets), path.name)
             part = report if manager is None else report.for_portfolios(set(manager.portfolios))
-            context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative)
+            left_out = () if manager is None else absent.get(manager.name, ())
+            why = f"no actuals for {month.strftime('%B %Y')} and no limit in force."
+            context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative,
+                                      tuple(f"{p} ({word}): {why}" for p, word in left_out))  # fmt: skip
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=out)
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
             write_workbook(part, Path(tmp_name), context)
+        in_month = set(report.summary["portfolio"])
         files = [
             ReportFile(
                 path=path,
                 manager=None if manager is None else manager.name,
-                portfolios=tuple(sorted(set(report.summary["portfolio"]))) if manager is None else manager.portfolios,
+                portfolios=tuple(sorted(in_month)) if manager is None else tuple(p for p in manager.portfolios if p in in_month),
                 emails=() if manager is None else manager.emails,
                 sha256=hashlib.sha256(tmp.read_bytes()).hexdigest(),
+                absent=() if manager is None else tuple(f"{p} ({w})" for p, w in absent.get(manager.name, ())),
             )
             for manager, path, tmp in written
         ]
@@ -226,6 +249,7 @@ def _manifest(
                     "portfolios": list(f.portfolios),
                     "emails": list(f.emails),
                     "sha256": f.sha256,
+                    "not_in_workbook": list(f.absent),
                 }
                 for f in files
             ],
@@ -304,7 +328,14 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
 
 def _files_of(manifest: dict[str, Any], out: Path) -> list[ReportFile]:
     return [
-        ReportFile(out / f["file"], f["manager"], tuple(f["portfolios"]), tuple(f["emails"]), f["sha256"])
+        ReportFile(
+            out / f["file"],
+            f.get("manager"),
+            tuple(f.get("portfolios", ())),
+            tuple(f.get("emails", ())),
+            f["sha256"],
+            tuple(f.get("not_in_workbook", ())),
+        )
         for f in manifest["files"]
     ]
 

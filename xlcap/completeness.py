@@ -1,0 +1,76 @@
+"""What the month's report needs from the actuals beyond each cell being valid: every month, every portfolio.
+
+A missing month inside the year to date would shrink the year-to-date limit and covered expenses
+together and so change the waiver in silence; a manager's portfolio missing from the month would
+drop out of their workbook. Both are errors, reported at once with the cells' own problems' format:
+
+- every portfolio in the actuals has a row for each month from its first month of the fiscal year
+  through the report month in which a Schedule A covers it (a limit, or "None"); months before a
+  schedule is on file, or after its term ended, may be absent;
+- every portfolio in the recipients file has a row for the report month, unless no Schedule A
+  covers it then (no schedule on file, term ended): it is then left out of the manager's
+  workbook, and the workbook's Notes and the console name it and say why.
+
+A year to date that starts after January (a portfolio launched in December, or a file that starts
+in November) is not an error: the workbook and the console say where it starts (CapReport.ytd_notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from xlcap.actuals import Actuals, month_end
+from xlcap.capcalc import schedule_state
+from xlcap.errors import InputFileError
+from xlcap.recipients import Manager
+from xlcap.schedule import History
+
+
+def check_complete(
+    actuals: Actuals, month: pd.Period, history: History, managers: Sequence[Manager], recipients: Path
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Raise InputFileError listing every missing row; return, per manager, the portfolios left out and their status."""
+    source = actuals.source
+    months: dict[str, set[pd.Period]] = {}
+    for r in actuals.rows:
+        if r.month.year == month.year and r.month <= month:
+            months.setdefault(r.portfolio, set()).add(r.month)
+    problems: list[str] = []
+    reported: set[str] = set()  # portfolios already named for the report month
+    for portfolio, present in months.items():
+        first = min(present)
+        missing = [
+            m
+            for m in pd.period_range(first, month, freq="M")
+            if m not in present and schedule_state(history, portfolio, month_end(m))[2] is None
+        ]
+        if missing:
+            reported.update([portfolio] if month in missing else [])
+            problems.append(
+                f"{source}: no row for {portfolio} in {', '.join(map(str, missing))}, inside its year to date ({first} to "
+                f"{month}) with a Schedule A in force; a missing month would understate the year-to-date limit and "
+                f"waiver. Valid: one row for each month from its first month of the fiscal year through {month}."
+            )
+    absent: dict[str, tuple[tuple[str, str], ...]] = {}
+    for manager in managers:
+        left_out = []
+        for portfolio in manager.portfolios:
+            if month in months.get(portfolio, ()) or portfolio in reported:
+                continue
+            amendment, _, lapsed = schedule_state(history, portfolio, month_end(month))
+            if lapsed is not None:
+                left_out.append((portfolio, lapsed))
+            else:
+                assert amendment is not None
+                problems.append(
+                    f"{source}: no row for {month} for {portfolio}, which manager {manager.name} is responsible for "
+                    f"({recipients}); it is in the Schedule A in force that month (Amendment No. {amendment.number}). "
+                    "Valid: a row for each portfolio in the recipients file that is under a Schedule A in force in the month."
+                )
+        absent[manager.name] = tuple(left_out)
+    if problems:
+        raise InputFileError(problems)
+    return absent
