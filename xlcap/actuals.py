@@ -154,7 +154,8 @@ def _read_rows(path: Path) -> tuple[int, list[str], list[tuple[int, list[object]
             try:
                 rows.append((n, list(next(csv.reader([line])))))
             except (csv.Error, StopIteration) as exc:
-                problem = f"{path}, row {n}: cannot be read as CSV ({exc}); valid: comma-separated values."
+                what = f"a cell longer than {csv.field_size_limit():,} characters" if "field larger" in str(exc) else str(exc)
+                problem = f"{path}, row {n}: cannot be read as CSV ({what}); valid: comma-separated values, one row per line."
                 raise InputFileError([problem]) from None
     elif suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path)

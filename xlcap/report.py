@@ -98,10 +98,7 @@ def run_report(
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
     recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)
-    managers = read_recipients(recipients_path, history)
-    data = read_actuals(actuals_path, history, month)
-    absent = check_complete(data, month, history, managers, recipients_path)
-    report = compute(data, month, history, method)
+    managers, report, absent = prepare(month, actuals_path, recipients_path, history, method)
     notes = tuple(report.ytd_notes() + status_notes(report))
 
     targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
@@ -122,8 +119,27 @@ def run_report(
                 f"{out} already holds {month}'s workbooks ({', '.join(p.name for p in existing)}), and "
                 f"{'; '.join(changes)}; nothing was written. Use --force to replace them, or --out to write elsewhere."
             )
+        for path in [p for _, p in targets] + [out / MANIFEST]:
+            if path.exists() and not path.is_file():  # checked first: a failed rename half-way would mix two runs
+                raise OutputWriteError(
+                    f"Cannot write the workbooks in {out}: {path.name} there is not a file (a folder?). Remove or rename "
+                    "it, or choose another folder with --out, then run this again. Nothing was written."
+                )
         files = _write(report, history, targets, absent, inputs, actuals_path, generated_at, progress)
         return ReportRun(out, files, notes=notes)
+
+
+def prepare(
+    month: pd.Period, actuals: Path, recipients: Path, history: History, method: Method = "fytd"
+) -> tuple[tuple[Manager, ...], CapReport, dict[str, tuple[tuple[str, str], ...]]]:
+    """Every input check, then the figures: the managers, the month's report, and each manager's portfolios left out.
+
+    Raises InputFileError (every problem at once) before any figure is computed.
+    """
+    managers = read_recipients(recipients, history)
+    data = read_actuals(actuals, history, month)
+    absent = check_complete(data, month, history, managers, recipients)
+    return managers, compute(data, month, history, method), absent
 
 
 def status_notes(report: CapReport) -> list[str]:
@@ -305,7 +321,7 @@ def _changes(previous: dict[str, Any] | None, inputs: dict[str, Any], paths: lis
         was = before.get(key)
         now_hash, was_hash = (now["sha256"], was.get("sha256")) if isinstance(now, dict) and isinstance(was, dict) else (now, was)
         if now_hash != was_hash:
-            shown = f" ({now['file']})" if isinstance(now, dict) and "file" in now else f" ({was} -> {now})"
+            shown = f" ({now['file']})" if isinstance(now, dict) and "file" in now else f" ({str(was)[:40]} -> {now})"
             changes.append(f"{_INPUT_WORDS[key]}{shown} changed since they were written")
     recorded = {f.get("file"): f.get("sha256") for f in previous.get("files", []) if isinstance(f, dict)}
     for path in paths:
@@ -319,11 +335,17 @@ def _changes(previous: dict[str, Any] | None, inputs: dict[str, Any], paths: lis
 
 
 def _read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest as written by xlcap, or None when it is missing, damaged or not of that shape."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("file"), str) and isinstance(f.get("sha256"), str) for f in files
+    ):
+        return None
+    return dict(data)
 
 
 def _files_of(manifest: dict[str, Any], out: Path) -> list[ReportFile]:
