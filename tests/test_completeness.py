@@ -218,6 +218,7 @@ def test_a_managers_portfolio_not_in_force_and_without_actuals_is_named_not_coun
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     entry = next(f for f in manifest["files"] if f["manager"] == "Batterymarch")
     assert entry["portfolios"] == ["Batterymarch Growth and Income Portfolio"]
+    assert entry["not_in_workbook"] == ["Batterymarch Mid-Cap Stock Portfolio (No schedule on file)"]
     book = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2007-10-batterymarch.xlsx", data_only=True)
     assert [r[0] for r in book["Summary"].iter_rows(min_row=5, values_only=True) if r[0]] == [
         "Batterymarch Growth and Income Portfolio",

@@ -12,6 +12,9 @@ One row per portfolio per month. Columns (names matched ignoring case, spaces an
     interest, taxes, brokerage, extraordinary expenses
 
 Every problem is reported at once, with file, row and column; InputFileError carries them all.
+A blank in a column the limit needs is an error, never 0; an XLSX formula without a stored value
+is an error saying to save the file from Excel, never blank. Whether every month and portfolio is
+present is xlcap/completeness.py's question.
 """
 
 from __future__ import annotations
