@@ -171,12 +171,16 @@ def test_a_year_that_starts_after_january_is_said_in_the_console_and_the_workboo
         "Year to date runs from December 2007, not January 2007, for Rainier Large Cap Equity Portfolio: the actuals "
         "hold no earlier month of 2007 for it.\n" in out
     )
-    notes = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2007-12-rainier.xlsx")["Notes"]
-    lines = {r[0]: r[1] for r in notes.iter_rows(min_row=4, values_only=True) if r[0]}
-    assert lines["Year to date"] == (
+    said = (
         "Year to date runs from December 2007, not January 2007, for Rainier Large Cap Equity Portfolio: the actuals "
         "hold no earlier month of 2007 for it."
     )
+    book = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2007-12-rainier.xlsx")
+    lines = {r[0]: r[1] for r in book["Notes"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert lines["Year to date"] == said
+    assert book["Summary"]["A3"].value == book["Year to date"]["A3"].value == said  # above the figures, too
+    trust = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2007-12-trust.xlsx")
+    assert str(trust["Summary"]["A3"].value).startswith("Year to date runs from November 2007, not January 2007, for 42 ")
 
 
 # --- 4. Every portfolio a manager is responsible for ------------------------------------------------

@@ -530,6 +530,9 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> P
     subtitle = f"{METHODS[report.method].split(':')[0]}. Schedule A: {schedule_line or 'none on file'}. US dollars."
     summary = sheets.sheet("Summary", f"{context.trust}: expense limits versus actual expenses, {month}{who}", subtitle)
     ytd = sheets.sheet("Year to date", f"Year to date, {report.month.year}: month by month{who}", subtitle)
+    if late := report.ytd_notes():  # on the sheets a reader opens first, not only in Notes: a partial year is not a year
+        for ws in (summary, ytd):
+            ws.write_string(2, 0, " ".join(late), sheets.fmt["caution"])
     actuals = sheets.sheet("Actuals", f"Actuals as received{who}", f"From {context.source}.")
     manager = report.schedule[0][0].manager if report.schedule else "the Manager"
     schedule = sheets.sheet(

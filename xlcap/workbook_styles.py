@@ -24,6 +24,7 @@ HEADER_FILL = "#1F3864"
 STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14, "font_color": HEADER_FILL},
     "subtitle": {"italic": True, "font_color": "#595959"},
+    "caution": {"bold": True, "font_color": "#833C0B"},
     "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "text_wrap": True, "valign": "vcenter"},
     "text": {},
     "wrap": {"text_wrap": True, "valign": "top"},
