@@ -216,13 +216,13 @@ def test_a_managers_portfolio_not_in_force_and_without_actuals_is_named_not_coun
     code, out, err = report(capsys, tmp_path, "2007-10", actuals, BATTERYMARCH)
     assert (code, err) == (0, "")
     assert (
-        "  expense-caps-2007-10-batterymarch.xlsx  (Batterymarch, 1 portfolio; not in this workbook, no actuals and no "
-        "limit in force: Batterymarch Mid-Cap Stock Portfolio (No schedule on file))\n" in out
+        "  expense-caps-2007-10-batterymarch.xlsx  (Batterymarch, 1 portfolio; not in this workbook, no actuals for "
+        "2007-10: Batterymarch Mid-Cap Stock Portfolio (No schedule on file: no limit in force))\n" in out
     )
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     entry = next(f for f in manifest["files"] if f["manager"] == "Batterymarch")
     assert entry["portfolios"] == ["Batterymarch Growth and Income Portfolio"]
-    assert entry["not_in_workbook"] == ["Batterymarch Mid-Cap Stock Portfolio (No schedule on file)"]
+    assert entry["not_in_workbook"] == ["Batterymarch Mid-Cap Stock Portfolio (No schedule on file: no limit in force)"]
     book = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2007-10-batterymarch.xlsx", data_only=True)
     assert [r[0] for r in book["Summary"].iter_rows(min_row=5, values_only=True) if r[0]] == [
         "Batterymarch Growth and Income Portfolio",
@@ -230,8 +230,23 @@ def test_a_managers_portfolio_not_in_force_and_without_actuals_is_named_not_coun
     ]
     notes = {r[0]: r[1] for r in book["Notes"].iter_rows(min_row=4, values_only=True) if r[0]}
     assert notes["Not in this workbook"] == (
-        "Batterymarch Mid-Cap Stock Portfolio (No schedule on file): no actuals for October 2007 and no limit in force."
+        "Batterymarch Mid-Cap Stock Portfolio (No schedule on file: no limit in force): no actuals for October 2007."
     )
+
+
+def test_a_new_portfolio_without_any_actuals_yet_is_named_not_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rainier is new in Amendment No. 12 and starts on December 3, 2007: the sample's November has no row for it."""
+    code, out, err = run(capsys, "report", "--month", "2007-11", "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert (
+        "  expense-caps-2007-11-rainier.xlsx  (Rainier, 0 portfolios; not in this workbook, no actuals for 2007-11: "
+        "Rainier Large Cap Equity Portfolio (new in Amendment No. 12: no actuals yet))\n" in out
+    )
+    # Once it has a row, a later missing month is a gap like any other.
+    actuals = sample_without(tmp_path, "2008-01,Rainier Large Cap Equity Portfolio,")
+    code, _, err = run(capsys, "report", "--month", "2008-02", "--actuals", str(actuals), "--out", str(tmp_path / "feb"))
+    assert code == 2
+    assert f"{actuals}: no row for Rainier Large Cap Equity Portfolio in 2008-01, inside its year to date" in err
 
 
 # --- 5. Names from data are never file names as such -------------------------------------------------

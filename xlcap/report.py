@@ -48,7 +48,7 @@ class ReportFile:
     portfolios: tuple[str, ...]
     emails: tuple[str, ...]
     sha256: str
-    absent: tuple[str, ...] = ()  # the manager's portfolios not in the workbook: no actuals, no limit in force
+    absent: tuple[str, ...] = ()  # the manager's portfolios without actuals, so not in the workbook, each with why
 
 
 @dataclass(frozen=True)
@@ -178,9 +178,9 @@ def _write(
                 progress(done, len(targets), path.name)
             part = report if manager is None else report.for_portfolios(set(manager.portfolios))
             left_out = () if manager is None else absent.get(manager.name, ())
-            why = f"no actuals for {month.strftime('%B %Y')} and no limit in force."
+            none = f"no actuals for {month.strftime('%B %Y')}."
             context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative,
-                                      tuple(f"{p} ({word}): {why}" for p, word in left_out))  # fmt: skip
+                                      tuple(f"{p} ({why}): {none}" for p, why in left_out))  # fmt: skip
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=out)
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))

@@ -41,7 +41,7 @@ class WorkbookContext:
     generated_at: dt.datetime
     source: str
     illustrative: bool = False
-    absent: tuple[str, ...] = ()  # the manager's portfolios left out, each with why (no actuals, no limit in force)
+    absent: tuple[str, ...] = ()  # the manager's portfolios without actuals, so left out, each with why
 
     @property
     def audience(self) -> str:
