@@ -121,6 +121,46 @@ def test_formulas_without_stored_values_are_an_error_saying_to_save_from_excel(
     assert not (tmp_path / "out").exists()
 
 
+def test_formulas_written_by_xlsxwriter_which_stores_0_as_their_value_are_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # XlsxWriter (pandas' to_excel engine) stores 0 for every formula and flags the file "recalculate on load".
+    # Before: read as 0, waiver $0, exit 0.
+    import xlsxwriter
+
+    actuals = tmp_path / "actuals.xlsx"
+    book = xlsxwriter.Workbook(str(actuals))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["Month", "Portfolio", "Average net assets", "Days", "Management fee", "Other expenses"])
+    ws.write_row(1, 0, ["2008-01", "Lazard Mid-Cap Portfolio", 250_000_000, 31])
+    ws.write_formula(1, 4, "=100000+50000")
+    ws.write_number(1, 5, 30_000)
+    book.close()
+    code, _, err = report(capsys, tmp_path, "2008-01", actuals)
+    assert code == 2
+    assert f"{actuals}: 1 cell holds a formula with no stored value (row 2, column E: =100000+50000): " in err
+
+
+def test_a_formula_that_computed_an_empty_string_is_blank_not_unsaved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """LibreOffice stores an empty result as t="str" with an empty value: blank (none, in an excluded column)."""
+    from tests.libreoffice import SOFFICE, convert
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice not installed (CI installs it)")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Month", "Portfolio", "Average net assets", "Days", "Management fee", "Other expenses", "12b-1 fees"])
+    ws.append(["2008-01", "Lazard Mid-Cap Portfolio", 250_000_000, 31, 150_000, '=IF(1=1,"",0)', '=IF(1=1,"",0)'])
+    book.save(tmp_path / "empty.xlsx")
+    (saved,) = convert([tmp_path / "empty.xlsx"], tmp_path / "saved")
+    code, _, err = report(capsys, tmp_path, "2008-01", saved)
+    assert (code, err) == (
+        2,
+        f"1 problem found; nothing was written:\n{saved}, row 2, column F (Other expenses): {BLANK_IS_NOT_ZERO}\n",
+    )  # the 12b-1 formula's empty result is none: no problem reported for column G
+
+
 def test_the_same_formulas_saved_by_libreoffice_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.libreoffice import SOFFICE, convert
 

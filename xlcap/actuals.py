@@ -184,13 +184,21 @@ class Uncalculated:
 
 
 def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    """The first sheet's rows, stored values; a formula without one becomes Uncalculated, never blank."""
+    """The first sheet's rows as stored values; a formula whose value cannot be trusted becomes Uncalculated.
+
+    Programs that do not calculate (openpyxl, XlsxWriter: pandas' to_excel) store no value, or 0, and flag
+    the workbook "recalculate on load" (fullCalcOnLoad); Excel and LibreOffice save computed values and no
+    flag. So: a formula in a flagged workbook is Uncalculated whatever it stores; elsewhere, a formula
+    with no value is one that computed an empty string (LibreOffice writes t="str" and an empty <v>).
+    """
     import zipfile
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(path) as zf:
+            flagged = re.search(rb'fullCalcOnLoad="(1|true)"', zf.read("xl/workbook.xml")) is not None
         sheets = []
         for data_only in (True, False):  # stored values, then formulas: read-only mode gives one or the other
             book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
@@ -210,8 +218,8 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
     for n, (row, raw) in enumerate(zip(values, formulas, strict=False), start=1):
         cells: list[object] = list(row)
         for i, (value, formula) in enumerate(zip(row, raw, strict=False)):
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                cells[i] = Uncalculated(formula)
+            if isinstance(formula, str) and formula.startswith("="):
+                cells[i] = Uncalculated(formula) if flagged else "" if value is None else value
         rows.append((n, cells))
     return rows
 
