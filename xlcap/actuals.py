@@ -20,7 +20,6 @@ present is xlcap/completeness.py's question.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import pandas as pd
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.parse import parse_amount, parse_date
 from xlcap.schedule import History
+from xlcap.sheetfile import letter, read_rows, shown, uncalculated
 
 COVERED = ("management_fee", "other_expenses")
 EXCLUDED = ("distribution_12b1", "interest", "taxes", "brokerage", "extraordinary")
@@ -144,122 +144,22 @@ def parse_month(value: object, name: str = "month") -> pd.Period:
     return pd.Period(year=day.year, month=day.month, freq="M")
 
 
-def _read_rows(path: Path) -> tuple[int, list[str], list[tuple[int, list[object]]]]:
-    """Header row number, header and numbered data rows of a CSV (lines starting "#" are comments)
-    or of the first sheet of an XLSX file. Row numbers are the file's own, as a person sees them."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
-        numbered = [(n, line) for n, line in enumerate(lines, start=1) if not line.lstrip().startswith("#")]
-        rows: list[tuple[int, list[object]]] = []
-        for n, line in numbered:
-            try:
-                rows.append((n, list(next(csv.reader([line])))))
-            except (csv.Error, StopIteration) as exc:
-                what = f"a cell longer than {csv.field_size_limit():,} characters" if "field larger" in str(exc) else str(exc)
-                problem = f"{path}, row {n}: cannot be read as CSV ({what}); valid: comma-separated values, one row per line."
-                raise InputFileError([problem]) from None
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    else:
-        raise InputFileError([f"{path}: unsupported file type {suffix or '(none)'!r}; valid: .csv or .xlsx."])
-    rows = [(n, r) for n, r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise InputFileError([f"{path}: the file is empty; valid: a header row, then one row per portfolio and month."])
-    header_row, header = rows[0]
-    if stale := _uncalculated(path, [rows[0]]):
-        raise InputFileError([stale])
-    return header_row, [str(c).strip() if c is not None else "" for c in header], rows[1:]
-
-
-class Uncalculated:
-    """An XLSX cell holding a formula whose value was never stored (saved by a program that does not calculate)."""
-
-    def __init__(self, formula: str) -> None:
-        self.formula = formula
-
-    def __repr__(self) -> str:
-        return self.formula
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    """The first sheet's rows as stored values; a formula whose value cannot be trusted becomes Uncalculated.
-
-    Programs that do not calculate (openpyxl, XlsxWriter: pandas' to_excel) store no value, or 0, and flag
-    the workbook "recalculate on load" (fullCalcOnLoad); Excel and LibreOffice save computed values and no
-    flag. So: a formula in a flagged workbook is Uncalculated whatever it stores; elsewhere, a formula
-    with no value is one that computed an empty string (LibreOffice writes t="str" and an empty <v>).
-    """
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            flagged = re.search(rb'fullCalcOnLoad="(1|true)"', zf.read("xl/workbook.xml")) is not None
-        sheets = []
-        for data_only in (True, False):  # stored values, then formulas: read-only mode gives one or the other
-            book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-            try:
-                sheets.append(list(book.worksheets[0].iter_rows(values_only=True)))
-            finally:
-                book.close()
-    except (zipfile.BadZipFile, InvalidFileException, IndexError, KeyError, EOFError, TypeError) as exc:
-        raise InputFileError(
-            [
-                f"{path}: not a readable Excel workbook ({type(exc).__name__}: {_shown(exc, 120)}); valid: an .xlsx "
-                "saved by Excel or LibreOffice (not password-protected), or a CSV file."
-            ]
-        ) from None
-    values, formulas = sheets
-    rows: list[tuple[int, list[object]]] = []
-    for n, (row, raw) in enumerate(zip(values, formulas, strict=False), start=1):
-        cells: list[object] = list(row)
-        for i, (value, formula) in enumerate(zip(row, raw, strict=False)):
-            if isinstance(formula, str) and formula.startswith("="):
-                cells[i] = Uncalculated(formula) if flagged else "" if value is None else value
-        rows.append((n, cells))
-    return rows
-
-
-def _uncalculated(path: Path, rows: list[tuple[int, list[object]]]) -> str | None:
-    """One line for every formula without a stored value: the fix is one for the whole file (save it from Excel)."""
-    found = [(n, i, c) for n, row in rows for i, c in enumerate(row) if isinstance(c, Uncalculated)]
-    if not found:
-        return None
-    shown = "; ".join(f"row {n}, column {_letter(i)}: {_shown(c, 60)}" for n, i, c in found[:3])
-    more = f"; and {len(found) - 3} more" if len(found) > 3 else ""
-    return (
-        f"{path}: {len(found)} cell{'s hold formulas' if len(found) != 1 else ' holds a formula'} with no stored value "
-        f"({shown}{more}): the file was saved by a program that does not calculate formulas. Open it in Excel or "
-        "LibreOffice and save it, so each formula's value is stored, then run this again."
-    )
-
-
-def _shown(value: object, most: int = 40) -> str:
-    """A cell as quoted in a message: repr, cut short (a 1 MB cell must not make a 1 MB message)."""
-    text = repr(value) if not isinstance(value, (Uncalculated, BaseException)) else str(value)
-    return text if len(text) <= most else f"{text[: most - 3]}..."
-
-
 def _columns(path: Path, header_row: int, header: list[str], problems: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, title in enumerate(header):
         column = _HEADER_KEYS.get(re.sub(r"[^a-z0-9]", "", title.lower()))
-        letter = _letter(i)
+        column_letter = letter(i)
         if not title:
             continue
         if column is None:
             problems.append(
-                f"{path}, row {header_row}, column {letter}: unknown column {_shown(title)}; valid columns: "
+                f"{path}, row {header_row}, column {column_letter}: unknown column {shown(title)}; valid columns: "
                 + ", ".join(COLUMN_TITLES.values())
                 + "."
             )
         elif column in found:
             problems.append(
-                f"{path}, row {header_row}, column {letter}: {_shown(title)} repeats column {_letter(found[column])} "
+                f"{path}, row {header_row}, column {column_letter}: {shown(title)} repeats column {letter(found[column])} "
                 f"({COLUMN_TITLES[column]})."
             )
         else:
@@ -270,15 +170,6 @@ def _columns(path: Path, header_row: int, header: list[str], problems: list[str]
     return found
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def read_actuals(path: Path | str, history: History, month: pd.Period | None = None) -> Actuals:
     """Read and check an actuals file; raise InputFileError listing every problem, or return clean actuals.
 
@@ -287,10 +178,10 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
     """
     path = Path(path)
     try:
-        header_row, header, rows = _read_rows(path)
+        header_row, header, rows = read_rows(path)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise InputFileError([f"{path}: cannot be read ({_shown(exc, 200)})."]) from None
-    if stale := _uncalculated(path, rows):
+        raise InputFileError([f"{path}: cannot be read ({shown(exc, 200)})."]) from None
+    if stale := uncalculated(path, rows):
         raise InputFileError([stale])
     problems: list[str] = []
     columns = _columns(path, header_row, header, problems)
@@ -308,7 +199,7 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
             record["month"] = parse_month(cell("month"))
         except InvalidInputError:
             problems.append(
-                f"{where}, column {_letter(columns['month'])} (Month): {_shown(cell('month'))} is not a month; "
+                f"{where}, column {letter(columns['month'])} (Month): {shown(cell('month'))} is not a month; "
                 "valid: YYYY-MM, e.g. 2008-01."
             )
             record["month"] = None
@@ -318,7 +209,7 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
             hint = history.names.suggest(str(typed)) if typed and len(str(typed)) < 200 else ()
             suggestion = f" Did you mean {' or '.join(repr(s) for s in hint)}?" if hint else ""
             problems.append(
-                f"{where}, column {_letter(columns['portfolio'])} (Portfolio): unknown portfolio {_shown(typed, 80)}.{suggestion}"
+                f"{where}, column {letter(columns['portfolio'])} (Portfolio): unknown portfolio {shown(typed, 80)}.{suggestion}"
             )
         record["portfolio"] = name
         for column in ("average_net_assets", *EXPENSES):
@@ -355,7 +246,7 @@ def _blank(value: object) -> bool:
 def _amount(value: object, column: str, where: str, columns: dict[str, int], problems: list[str], required: bool) -> float:
     """A dollar amount. Blank is an error where the limit needs the figure (blank is not 0), and none elsewhere."""
     title = COLUMN_TITLES[column]
-    spot = f"{where}, column {_letter(columns[column])} ({title})" if column in columns else where
+    spot = f"{where}, column {letter(columns[column])} ({title})" if column in columns else where
     valid = "a dollar amount, 0 or more " + ("(blank is not 0: write 0 if you mean 0)" if required else "or blank for none")
     if _blank(value):
         if required:
@@ -366,12 +257,12 @@ def _amount(value: object, column: str, where: str, columns: dict[str, int], pro
     except InvalidInputError:
         kind = "negative" if isinstance(value, (int, float)) or str(value).strip().startswith(("-", "(")) else "not a number"
         kind = "an Excel error value" if isinstance(value, str) and value.strip().startswith("#") else kind
-        problems.append(f"{spot}: {_shown(value)} is {kind}; valid: {valid}.")
+        problems.append(f"{spot}: {shown(value)} is {kind}; valid: {valid}.")
         return 0.0
 
 
 def _days(value: object, month: object, where: str, columns: dict[str, int], problems: list[str]) -> int:
-    spot = f"{where}, column {_letter(columns['days'])} (Days)"
+    spot = f"{where}, column {letter(columns['days'])} (Days)"
     days_in_month = calendar.monthrange(month.year, month.month)[1] if isinstance(month, pd.Period) else 31
     if _blank(value):
         problems.append(f"{spot}: empty; valid: a whole number of days from 1 to {days_in_month}.")
@@ -381,6 +272,6 @@ def _days(value: object, month: object, where: str, columns: dict[str, int], pro
     except ValueError:
         number = float("nan")
     if not (number.is_integer() and 1 <= number <= days_in_month):
-        problems.append(f"{spot}: {_shown(value)} is not a whole number of days from 1 to {days_in_month}.")
+        problems.append(f"{spot}: {shown(value)} is not a whole number of days from 1 to {days_in_month}.")
         return 0
     return int(number)
