@@ -88,9 +88,20 @@ def test_a_blank_cell_the_limit_needs_is_an_error_not_zero(
 def test_blank_excluded_expenses_mean_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """12b-1, interest, taxes, brokerage and extraordinary are outside the limit: blank is documented as none."""
     actuals = write(tmp_path, "actuals.csv", HEADER + "2008-01,Lazard Mid-Cap Portfolio,250000000,31,150000.00,30000.00,,,,,\n")
-    assert report(capsys, tmp_path, "2008-01", actuals)[0] == 0
+    code, out, _ = report(capsys, tmp_path, "2008-01", actuals)
+    assert code == 0
     summary = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2008-01-lazard.xlsx", data_only=True)["Summary"]
     assert summary["G5"].value == 10_601.09  # 180,000.00 - 169,398.91 (0.80% x 250M x 31/366), as in test_capcalc
+    # The whole Trust's workbook holds Lazard only, and says which of Schedule A's 43 portfolios it lacks.
+    assert "  expense-caps-2008-01-trust.xlsx  (whole Trust, 1 portfolio; not in this workbook, no actuals for 2008-01: " \
+           "42 portfolios, named in its Notes)\n" in out  # fmt: skip
+    notes = openpyxl.load_workbook(tmp_path / "out" / "expense-caps-2008-01-trust.xlsx")["Notes"]
+    rows = list(notes.iter_rows(min_row=4, values_only=True))
+    first = next(i for i, r in enumerate(rows) if r[0] == "Not in this workbook")
+    missing = [r[1] for r in rows[first : first + 42]]
+    assert all(m.endswith(" (in force under Amendment No. 12): no actuals for January 2008.") for m in missing)
+    assert "Janus Forty Portfolio (in force under Amendment No. 12): no actuals for January 2008." in missing
+    assert not any(r[0] for r in rows[first + 1 : first + 42])  # one row each, the label on the first
 
 
 # --- 2. Formulas with no stored value -------------------------------------------------------------

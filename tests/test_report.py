@@ -83,7 +83,8 @@ def test_a_second_run_with_the_same_inputs_is_up_to_date(
     assert run(capsys, *args) == (
         0,
         f"The 2 workbooks for 2008-01 in {out} are up to date (same inputs as when written); nothing written:\n"
-        "  expense-caps-2008-01-trust.xlsx  (whole Trust, 4 portfolios)\n"
+        "  expense-caps-2008-01-trust.xlsx  (whole Trust, 4 portfolios; not in this workbook, no actuals for 2008-01: 39 "
+        "portfolios, named in its Notes)\n"
         "  expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)\n"
         'No limit in 2008-01: PIMCO Total Return Portfolio. Schedule A says "None": no limit by agreement (never 0%).\n',
         "",

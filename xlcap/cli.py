@@ -108,7 +108,8 @@ def _cmd_report(args: argparse.Namespace) -> str:
     else:
         lines = [f"Wrote {n} for {month} to {run.out}:"]
     for f in run.files:
-        left_out = f"; not in this workbook, no actuals for {month}: {', '.join(f.absent)}" if f.absent else ""
+        named = ", ".join(f.absent) if len(f.absent) <= 3 else f"{len(f.absent)} portfolios, named in its Notes"
+        left_out = f"; not in this workbook, no actuals for {month}: {named}" if f.absent else ""
         who = f.manager if f.manager is None or len(f.manager) <= 60 else f.manager[:57] + "..."
         lines.append(f"  {f.path.name}  ({who or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')}{left_out})")
     return "\n".join(lines + list(run.notes))

@@ -35,8 +35,9 @@ from xlcap.schedule import History
 
 def check_complete(
     actuals: Actuals, month: pd.Period, history: History, managers: Sequence[Manager], recipients: Path
-) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Raise InputFileError listing every missing row; return, per manager, the portfolios left out and why."""
+) -> dict[str | None, tuple[tuple[str, str], ...]]:
+    """Raise InputFileError listing every missing row; return, per manager (None: the Trust), the portfolios left
+    out of the workbook and why."""
     source = actuals.source
     months: dict[str, set[pd.Period]] = {}
     started: dict[str, pd.Period] = {}  # each portfolio's first month in the file, any year
@@ -62,7 +63,7 @@ def check_complete(
                 f"{month}) with a Schedule A in force; a missing month would understate the year-to-date limit and "
                 f"waiver. Valid: one row for each month from its first month of the fiscal year through {month}."
             )
-    absent: dict[str, tuple[tuple[str, str], ...]] = {}
+    absent: dict[str | None, tuple[tuple[str, str], ...]] = {}
     for manager in managers:
         left_out = []
         for portfolio in manager.portfolios:
@@ -83,4 +84,13 @@ def check_complete(
         absent[manager.name] = tuple(left_out)
     if problems:
         raise InputFileError(problems)
+    # The whole Trust's workbook covers the portfolios in the file; those the schedule in force lists without a row
+    # are named, so "whole Trust, 4 portfolios" is never taken for all of them.
+    in_force = history.in_force(month_end(month))
+    listed = in_force.portfolios if in_force else ()
+    absent[None] = tuple(
+        (p, f"in force under Amendment No. {in_force.number if in_force else ''}")
+        for p in listed
+        if month not in months.get(p, ()) and schedule_state(history, p, month_end(month))[2] is None
+    )
     return absent

@@ -48,7 +48,7 @@ class ReportFile:
     portfolios: tuple[str, ...]
     emails: tuple[str, ...]
     sha256: str
-    absent: tuple[str, ...] = ()  # the manager's portfolios without actuals, so not in the workbook, each with why
+    absent: tuple[str, ...] = ()  # portfolios of the manager (or Trust) without actuals, so not in the workbook, with why
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def run_report(
 
 def prepare(
     month: pd.Period, actuals: Path, recipients: Path, history: History, method: Method = "fytd"
-) -> tuple[tuple[Manager, ...], CapReport, dict[str, tuple[tuple[str, str], ...]]]:
+) -> tuple[tuple[Manager, ...], CapReport, dict[str | None, tuple[tuple[str, str], ...]]]:
     """Every input check, then the figures: the managers, the month's report, and each manager's portfolios left out.
 
     Raises InputFileError (every problem at once) before any figure is computed.
@@ -159,7 +159,7 @@ def _write(
     report: CapReport,
     history: History,
     targets: Sequence[tuple[Manager | None, Path]],
-    absent: dict[str, tuple[tuple[str, str], ...]],
+    absent: dict[str | None, tuple[tuple[str, str], ...]],
     inputs: dict[str, Any],
     actuals_path: Path,
     generated_at: dt.datetime | None,
@@ -177,7 +177,7 @@ def _write(
             if progress:
                 progress(done, len(targets), path.name)
             part = report if manager is None else report.for_portfolios(set(manager.portfolios))
-            left_out = () if manager is None else absent.get(manager.name, ())
+            left_out = absent.get(None if manager is None else manager.name, ())
             none = f"no actuals for {month.strftime('%B %Y')}."
             context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative,
                                       tuple(f"{p} ({why}): {none}" for p, why in left_out))  # fmt: skip
@@ -193,7 +193,7 @@ def _write(
                 portfolios=tuple(sorted(in_month)) if manager is None else tuple(p for p in manager.portfolios if p in in_month),
                 emails=() if manager is None else manager.emails,
                 sha256=hashlib.sha256(tmp.read_bytes()).hexdigest(),
-                absent=() if manager is None else tuple(f"{p} ({w})" for p, w in absent.get(manager.name, ())),
+                absent=tuple(f"{p} ({w})" for p, w in absent.get(None if manager is None else manager.name, ())),
             )
             for manager, path, tmp in written
         ]

@@ -298,7 +298,7 @@ def _kind(limit: object) -> str:
 def _wrapped_height(text: str, width: float) -> float:
     """Row height for text wrapped in a column `width` characters wide (LibreOffice does not autofit on load)."""
     lines = max(1, -(-len(text) // max(int(width * 1.1), 1)))
-    return 13.5 * lines
+    return min(13.5 * lines, 409.0)  # Excel's highest row
 
 
 SCHEDULE_WIDTHS = [10, 40, 16, 16, 60, 40]
@@ -490,7 +490,8 @@ def _write_notes(sheets: _Sheets, ws: Worksheet) -> None:
             " ".join(report.ytd_notes(most_names=20))
             or f"From January {report.month.year} for every portfolio: the fiscal year is the calendar year.",
         ),
-        *((("Not in this workbook", "; ".join(context.absent)),) if context.absent else ()),
+        *((label, line) for label, line in zip(["Not in this workbook"], context.absent[:1], strict=False)),
+        *(("", line) for line in context.absent[1:]),  # one row each: a list of 40 reads down, not across
         ("Schedule version", "; ".join(f"Amendment No. {n}, dated {d.isoformat()}" for n, d, _ in amendments) or "none on file"),
         ("Data source", context.source + (" (ILLUSTRATIVE sample figures, not the Trust's)" if context.illustrative else "")),
         ("Generated", f"{context.generated_at:%Y-%m-%d %H:%M:%S} by xlcap"),
