@@ -193,9 +193,9 @@ def test_a_month_missing_inside_the_year_is_an_error_naming_it(tmp_path: Path, c
         2,
         "",
         f"1 problem found; nothing was written:\n{actuals}: no row for Lazard Mid-Cap Portfolio in 2008-02, inside its "
-        "year to date (2008-01 to 2008-03) with a Schedule A in force; a missing month would understate the "
-        "year-to-date limit and waiver. Valid: one row for each month from its first month of the fiscal year through "
-        "2008-03.\n",
+        "year to date (2008-01 to 2008-03) with a Schedule A in force; a missing month would change the "
+        "year-to-date limit and waiver. Valid: one row for each month from 2008-01 through 2008-03, with that month's "
+        "figures.\n",
     )
 
 

@@ -60,8 +60,8 @@ def check_complete(
             reported.update([portfolio] if month in missing else [])
             problems.append(
                 f"{source}: no row for {portfolio} in {', '.join(map(str, missing))}, inside its year to date ({first} to "
-                f"{month}) with a Schedule A in force; a missing month would understate the year-to-date limit and "
-                f"waiver. Valid: one row for each month from its first month of the fiscal year through {month}."
+                f"{month}) with a Schedule A in force; a missing month would change the year-to-date limit and "
+                f"waiver. Valid: one row for each month from {first} through {month}, with that month's figures."
             )
     absent: dict[str | None, tuple[tuple[str, str], ...]] = {}
     for manager in managers:

@@ -1,6 +1,7 @@
 """The month-end job: actuals in, one workbook per manager and one for the whole Trust out.
 
-Nothing is half-written: every input is checked before anything is computed; each workbook is
+Nothing is half-written: every input is checked before anything is computed (each cell:
+actuals.py; every month and portfolio the month needs: completeness.py); each workbook is
 written to a temporary file beside its destination and renamed into place only when all are
 done; an existing month's files are replaced only with `force`. A manifest (manifest.json)
 beside the workbooks records what was written and a hash of every input, for `xlcap send` and
