@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from xlcap.limits import Limit, days_in_year
 from xlcap.lookup import CapResult
 from xlcap.schedule import Amendment, ScheduleRow
+from xlcap.status import NO_LIMIT
 
 if TYPE_CHECKING:  # the import modules load only when `xlcap import` runs
     from xlcap.amendment_diff import Changes
@@ -45,7 +46,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
 
 def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
-    status = "No limit" if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
+    status = NO_LIMIT if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
