@@ -117,12 +117,14 @@ def test_near_limit_within_five_basis_points() -> None:
     assert janus["status"] == "Near limit"
 
 
-def test_not_in_force_before_the_schedule_and_after_the_term() -> None:
+def test_no_schedule_before_the_first_amendment_and_term_ended_after_the_term() -> None:
     october = row(report("2007-12"), "Lazard Mid-Cap Portfolio", "2007-10")
-    assert (october["limit"], october["status"], october["waiver"]) == ("Not in force", "Not in force", 0.0)
-    assert pd.isna(october["amendment"])  # no schedule on file before November 1, 2007
+    # Amendment No. 12 (November 1, 2007) is the first on file: October has no schedule, not an ended term.
+    assert (october["limit"], october["status"], october["waiver"]) == ("No schedule on file",) * 2 + (0.0,)
+    assert pd.isna(october["amendment"])
     may = row(report("2008-05"), "Lazard Mid-Cap Portfolio")
-    assert (may["limit"], may["status"], may["waiver"]) == ("Not in force", "Not in force", 0.0)
+    # Lazard's term under No. 12 runs "until April 30, 2008"; events.toml records no continuance.
+    assert (may["limit"], may["status"], may["waiver"], may["amendment"]) == ("Term ended", "Term ended", 0.0, 12)
     # The year to date stops at April 30: May adds nothing; the waiver owed stays February's 2,131.14
     assert may["ytd_waiver"] == 2_131.14
     assert may["ytd_covered"] == 330_000.00

@@ -83,8 +83,10 @@ def test_a_second_run_with_the_same_inputs_is_up_to_date(
     assert run(capsys, *args) == (
         0,
         f"The 2 workbooks for 2008-01 in {out} are up to date (same inputs as when written); nothing written:\n"
-        "  expense-caps-2008-01-trust.xlsx  (whole Trust, 4 portfolios)\n"
-        "  expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)\n",
+        "  expense-caps-2008-01-trust.xlsx  (whole Trust, 4 portfolios; not in this workbook, no actuals for 2008-01: 39 "
+        "portfolios, named in its Notes)\n"
+        "  expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)\n"
+        'No limit in 2008-01: PIMCO Total Return Portfolio. Schedule A says "None": no limit by agreement (never 0%).\n',
         "",
     )
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
@@ -254,9 +256,12 @@ BAD_INPUTS = [
         [
             "{f}, row 3, column B (Portfolio): unknown portfolio 'Lazard Small-Cap'. Did you mean 'Lazard Mid-Cap Portfolio'?",
             "{f}, row 4: duplicate of row 2 (Lazard Mid-Cap Portfolio, 2008-01); valid: one row per portfolio and month.",
-            "{f}, row 5, column C (Average net assets): '-5' is negative; valid: a dollar amount, 0 or more (blank means 0).",
-            "{f}, row 5, column E (Management fee): 'lots' is not a number; valid: a dollar amount, 0 or more (blank means 0).",
-            "{f}, row 5, column F (Other expenses): '(10)' is negative; valid: a dollar amount, 0 or more (blank means 0).",
+            "{f}, row 5, column C (Average net assets): '-5' is negative; valid: a dollar amount, 0 or more (blank is not 0: "
+            "write 0 if you mean 0).",
+            "{f}, row 5, column E (Management fee): 'lots' is not a number; valid: a dollar amount, 0 or more (blank is not "
+            "0: write 0 if you mean 0).",
+            "{f}, row 5, column F (Other expenses): '(10)' is negative; valid: a dollar amount, 0 or more (blank is not 0: "
+            "write 0 if you mean 0).",
             "{f}, row 6, column A (Month): '2008-13' is not a month; valid: YYYY-MM, e.g. 2008-01.",
             "{f}, row 6, column D (Days): '32' is not a whole number of days from 1 to 31.",
             "{f}, row 7, column D (Days): '30' is not a whole number of days from 1 to 29.",

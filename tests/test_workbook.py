@@ -78,6 +78,13 @@ def _summary(path: Path) -> dict[str, dict[str, object]]:
     return {str(r[0]): dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
 
 
+def _ytd(path: Path) -> dict[tuple[str, int], dict[str, object]]:
+    ws = openpyxl.load_workbook(path, data_only=True)["Year to date"]
+    header = [c.value for c in ws[4]]
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
+    return {(str(r["Portfolio"]), r["Month"].month): r for r in rows}  # type: ignore[union-attr]
+
+
 @needs_libreoffice
 def test_libreoffice_computes_the_hand_worked_figures(recalculated: dict[str, Path]) -> None:
     # Worked in tests/test_capcalc.py from Schedule A; here the numbers come from LibreOffice's own evaluation.
@@ -97,7 +104,9 @@ def test_libreoffice_computes_the_hand_worked_figures(recalculated: dict[str, Pa
     rainier = _summary(recalculated["hand-2007-12"])["Rainier Large Cap Equity Portfolio"]
     assert (rainier["Limit $ (month)"], rainier["Waiver (month)"]) == (25_424.66, 2_575.34)
     may = _summary(recalculated["hand-2008-05"])["Lazard Mid-Cap Portfolio"]
-    assert (may["Limit"], may["Status"]) == ("Not in force", "Not in force")
+    assert (may["Limit"], may["Status"]) == ("Term ended", "Term ended")
+    october = _ytd(recalculated["hand-2007-12"])[("Lazard Mid-Cap Portfolio", 10)]
+    assert (october["Limit"], october["Status"], october["Amendment"]) == ("No schedule on file", "No schedule on file", None)
 
 
 def test_only_functions_both_engines_compute_and_no_udfs(built: dict[str, Path]) -> None:

@@ -12,12 +12,14 @@ One row per portfolio per month. Columns (names matched ignoring case, spaces an
     interest, taxes, brokerage, extraordinary expenses
 
 Every problem is reported at once, with file, row and column; InputFileError carries them all.
+A blank in a column the limit needs is an error, never 0; an XLSX formula without a stored value
+is an error saying to save the file from Excel, never blank. Whether every month and portfolio is
+present is xlcap/completeness.py's question.
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import pandas as pd
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.parse import parse_amount, parse_date
 from xlcap.schedule import History
+from xlcap.sheetfile import letter, read_rows, shown, uncalculated
 
 COVERED = ("management_fee", "other_expenses")
 EXCLUDED = ("distribution_12b1", "interest", "taxes", "brokerage", "extraordinary")
@@ -141,49 +144,23 @@ def parse_month(value: object, name: str = "month") -> pd.Period:
     return pd.Period(year=day.year, month=day.month, freq="M")
 
 
-def _read_rows(path: Path) -> tuple[int, list[str], list[tuple[int, list[object]]]]:
-    """Header row number, header and numbered data rows of a CSV (lines starting "#" are comments)
-    or of the first sheet of an XLSX file. Row numbers are the file's own, as a person sees them."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
-        numbered = [(n, line) for n, line in enumerate(lines, start=1) if not line.lstrip().startswith("#")]
-        parsed = csv.reader([line for _, line in numbered])
-        rows: list[tuple[int, list[object]]] = [(n, list(r)) for (n, _), r in zip(numbered, parsed, strict=True)]
-    elif suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = [(n, list(r)) for n, r in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
-        finally:
-            book.close()
-    else:
-        raise InputFileError([f"{path}: unsupported file type {suffix or '(none)'!r}; valid: .csv or .xlsx."])
-    rows = [(n, r) for n, r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise InputFileError([f"{path}: the file is empty; valid: a header row, then one row per portfolio and month."])
-    header_row, header = rows[0]
-    return header_row, [str(c).strip() if c is not None else "" for c in header], rows[1:]
-
-
 def _columns(path: Path, header_row: int, header: list[str], problems: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, title in enumerate(header):
         column = _HEADER_KEYS.get(re.sub(r"[^a-z0-9]", "", title.lower()))
-        letter = _letter(i)
+        column_letter = letter(i)
         if not title:
             continue
         if column is None:
             problems.append(
-                f"{path}, row {header_row}, column {letter}: unknown column {title!r}; valid columns: "
+                f"{path}, row {header_row}, column {column_letter}: unknown column {shown(title)}; valid columns: "
                 + ", ".join(COLUMN_TITLES.values())
                 + "."
             )
         elif column in found:
             problems.append(
-                f"{path}, row 1, column {letter}: {title!r} repeats column {_letter(found[column])} ({COLUMN_TITLES[column]})."
+                f"{path}, row {header_row}, column {column_letter}: {shown(title)} repeats column {letter(found[column])} "
+                f"({COLUMN_TITLES[column]})."
             )
         else:
             found[column] = i
@@ -191,15 +168,6 @@ def _columns(path: Path, header_row: int, header: list[str], problems: list[str]
         if column not in found:
             problems.append(f"{path}, row {header_row}: missing column {COLUMN_TITLES[column]!r}.")
     return found
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def read_actuals(path: Path | str, history: History, month: pd.Period | None = None) -> Actuals:
@@ -210,9 +178,11 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
     """
     path = Path(path)
     try:
-        header_row, header, rows = _read_rows(path)
+        header_row, header, rows = read_rows(path)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise InputFileError([f"{path}: cannot be read ({exc})."]) from None
+        raise InputFileError([f"{path}: cannot be read ({shown(exc, 200)})."]) from None
+    if stale := uncalculated(path, rows):
+        raise InputFileError([stale])
     problems: list[str] = []
     columns = _columns(path, header_row, header, problems)
     if problems:
@@ -229,21 +199,22 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
             record["month"] = parse_month(cell("month"))
         except InvalidInputError:
             problems.append(
-                f"{where}, column {_letter(columns['month'])} (Month): {cell('month')!r} is not a month; "
+                f"{where}, column {letter(columns['month'])} (Month): {shown(cell('month'))} is not a month; "
                 "valid: YYYY-MM, e.g. 2008-01."
             )
             record["month"] = None
         typed = cell("portfolio")
         name = history.names.resolve(str(typed)) if isinstance(typed, str) and typed.strip() else None
         if name is None:
-            hint = history.names.suggest(str(typed)) if typed else ()
+            hint = history.names.suggest(str(typed)) if typed and len(str(typed)) < 200 else ()
             suggestion = f" Did you mean {' or '.join(repr(s) for s in hint)}?" if hint else ""
             problems.append(
-                f"{where}, column {_letter(columns['portfolio'])} (Portfolio): unknown portfolio {typed!r}.{suggestion}"
+                f"{where}, column {letter(columns['portfolio'])} (Portfolio): unknown portfolio {shown(typed, 80)}.{suggestion}"
             )
         record["portfolio"] = name
         for column in ("average_net_assets", *EXPENSES):
-            record[column] = _amount(cells.get(column), column, where, columns, problems, required=column == "average_net_assets")
+            required = column in ("average_net_assets", *COVERED)
+            record[column] = _amount(cells.get(column), column, where, columns, problems, required=required)
         record["days"] = _days(cell("days"), record["month"], where, columns, problems)
         if name is not None and isinstance(record["month"], pd.Period):
             key = (name, record["month"])
@@ -268,29 +239,39 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
     return Actuals(rows=clean, source=str(path))
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _amount(value: object, column: str, where: str, columns: dict[str, int], problems: list[str], required: bool) -> float:
+    """A dollar amount. Blank is an error where the limit needs the figure (blank is not 0), and none elsewhere."""
     title = COLUMN_TITLES[column]
-    spot = f"{where}, column {_letter(columns[column])} ({title})" if column in columns else where
-    if value is None or (isinstance(value, str) and not value.strip()):
+    spot = f"{where}, column {letter(columns[column])} ({title})" if column in columns else where
+    valid = "a dollar amount, 0 or more " + ("(blank is not 0: write 0 if you mean 0)" if required else "or blank for none")
+    if _blank(value):
         if required:
-            problems.append(f"{spot}: empty; valid: a dollar amount, 0 or more.")
+            problems.append(f"{spot}: empty; valid: {valid}.")
         return 0.0
     try:
         return parse_amount(value, title)
     except InvalidInputError:
         kind = "negative" if isinstance(value, (int, float)) or str(value).strip().startswith(("-", "(")) else "not a number"
-        problems.append(f"{spot}: {value!r} is {kind}; valid: a dollar amount, 0 or more (blank means 0).")
+        kind = "an Excel error value" if isinstance(value, str) and value.strip().startswith("#") else kind
+        problems.append(f"{spot}: {shown(value)} is {kind}; valid: {valid}.")
         return 0.0
 
 
 def _days(value: object, month: object, where: str, columns: dict[str, int], problems: list[str]) -> int:
-    spot = f"{where}, column {_letter(columns['days'])} (Days)"
+    spot = f"{where}, column {letter(columns['days'])} (Days)"
     days_in_month = calendar.monthrange(month.year, month.month)[1] if isinstance(month, pd.Period) else 31
+    if _blank(value):
+        problems.append(f"{spot}: empty; valid: a whole number of days from 1 to {days_in_month}.")
+        return 0
     try:
-        number = float(str(value).strip()) if value is not None else float("nan")
+        number = float(str(value).strip()) if not isinstance(value, bool) else float("nan")
     except ValueError:
         number = float("nan")
     if not (number.is_integer() and 1 <= number <= days_in_month):
-        problems.append(f"{spot}: {value!r} is not a whole number of days from 1 to {days_in_month}.")
+        problems.append(f"{spot}: {shown(value)} is not a whole number of days from 1 to {days_in_month}.")
         return 0
     return int(number)

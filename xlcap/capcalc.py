@@ -19,6 +19,7 @@ so Python and the workbook agree to the cent. Definitions:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,8 @@ from xlcap.actuals import Actuals, month_end
 from xlcap.limits import days_in_year
 from xlcap.money import excel_round
 from xlcap.schedule import Amendment, History, ScheduleRow
+from xlcap.status import CAPPED, NO_LIMIT, NO_LIMIT_TEXT, NO_SCHEDULE, TERM_ENDED, WITHIN_LIMIT
+from xlcap.status import NEAR_LIMIT as NEAR
 
 Method = Literal["fytd", "monthly"]
 METHODS: dict[str, str] = {
@@ -38,7 +41,6 @@ METHODS: dict[str, str] = {
 }
 NEAR_LIMIT = 0.0005  # 5 basis points a year
 OPEN_TIER = 1e15  # the "To" of an open-ended tier: above any asset figure
-NO_LIMIT_TEXT, NOT_IN_FORCE = "None", "Not in force"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,31 @@ class CapReport:
     def summary(self) -> pd.DataFrame:
         return self.rows[self.rows["month"] == self.month]
 
+    def ytd_starts(self) -> dict[pd.Period, list[str]]:
+        """Portfolios whose year to date starts after the fiscal year's first month, by the month it starts."""
+        if self.rows.empty:
+            return {}
+        first = self.rows.groupby("portfolio", sort=False)["month"].min()
+        starts: dict[pd.Period, list[str]] = {}
+        for portfolio, month in first.items():
+            if month.month != 1:  # fiscal year = calendar year
+                starts.setdefault(month, []).append(str(portfolio))
+        return dict(sorted(starts.items()))
+
+    def ytd_notes(self, most_names: int = 3) -> list[str]:
+        """One sentence per late start, so a partial year is never read as a whole one; empty when none starts late."""
+        total = self.rows["portfolio"].nunique() if not self.rows.empty else 0
+        notes = []
+        for month, names in self.ytd_starts().items():
+            who = ", ".join(names) if len(names) <= most_names else f"{len(names)} portfolios"
+            if len(names) == total and total > most_names:
+                who = f"every portfolio ({total})"
+            notes.append(
+                f"Year to date runs from {month.strftime('%B %Y')}, not January {month.year}, for {who}: the actuals hold "
+                f"no earlier month of {month.year} for {'it' if len(names) == 1 else 'them'}."
+            )
+        return notes
+
     def for_portfolios(self, portfolios: set[str]) -> CapReport:
         """The same report narrowed to some portfolios (one manager's workbook)."""
         rows = self.rows[self.rows["portfolio"].isin(portfolios)].reset_index(drop=True)
@@ -82,6 +109,26 @@ def _tiers(amendment: Amendment, row: ScheduleRow) -> list[Tier]:
     """The row's tiers for the workbook's tier table: a flat limit is one open tier, "None" has none."""
     key = schedule_key(amendment.number, row.portfolio)
     return [Tier(key, amendment.number, row.portfolio, lo, OPEN_TIER if hi is None else hi, r) for lo, hi, r in row.tiers]
+
+
+def schedule_state(history: History, portfolio: str, on: dt.date) -> tuple[Amendment | None, ScheduleRow | None, str | None]:
+    """The amendment and Schedule A row for `portfolio` on `on`, and why no limit is in force (None: one is, or "None").
+
+    Before the first amendment on file, or before the amendment that first lists the portfolio: no schedule on
+    file. After its term end with no continuance, or once a later amendment drops it: term ended (the amendment
+    in force is returned, so the reader sees which schedule no longer covers it).
+    """
+    amendment = history.in_force(on)
+    if amendment is None:
+        return None, None, NO_SCHEDULE
+    rows = amendment.rows_for(portfolio)
+    if not rows:
+        dropped = history.last_listing(portfolio, amendment.date) is not None
+        return (amendment, None, TERM_ENDED) if dropped else (None, None, NO_SCHEDULE)
+    row = rows[0]
+    if row.term_end is not None and on > row.term_end:
+        return amendment, row, TERM_ENDED
+    return amendment, row, None
 
 
 def annual_limit(tiers: list[Tier], assets: float) -> float:
@@ -114,8 +161,7 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
     previous: dict[str, dict[str, object]] = {}
     for rec in year:
         end = month_end(rec.month)
-        amendment = history.in_force(end)
-        row = amendment.rows_for(rec.portfolio)[0] if amendment and amendment.rows_for(rec.portfolio) else None
+        amendment, row, lapsed = schedule_state(history, rec.portfolio, end)
         key = schedule_key(amendment.number if amendment and row else None, rec.portfolio)
         if amendment and row:
             used.setdefault(key, (amendment, row))
@@ -127,8 +173,8 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
         year_days = days_in_year(end.year)
         asset_years = rec.average_net_assets * rec.days / year_days
         annual = annual_limit(tiers, rec.average_net_assets) if row else None
-        if row is None or (row.term_end is not None and end > row.term_end):
-            limit: float | str = NOT_IN_FORCE
+        if lapsed is not None:
+            limit: float | str = lapsed
         elif not tiers:
             limit = NO_LIMIT_TEXT
         else:
@@ -151,14 +197,14 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
             capped = waiver > 0
             near = live and asset_years > 0 and (limit_dollars - covered) / asset_years <= NEAR_LIMIT  # type: ignore[operator]
         if not live:
-            status = "No limit" if limit == NO_LIMIT_TEXT else "Not in force"
+            status = NO_LIMIT if limit == NO_LIMIT_TEXT else str(limit)
         else:
-            status = "Capped" if capped else "Near limit" if near else "Within limit"
+            status = CAPPED if capped else NEAR if near else WITHIN_LIMIT
         result: dict[str, object] = {
             "portfolio": rec.portfolio,
             "month": rec.month,
             "month_end": end,
-            "amendment": amendment.number if amendment and row else None,
+            "amendment": amendment.number if amendment else None,
             "days": rec.days,
             "average_net_assets": rec.average_net_assets,
             **{

@@ -108,8 +108,12 @@ def _cmd_report(args: argparse.Namespace) -> str:
         lines = [f"The {n} for {month} in {run.out} are up to date (same inputs as when written); nothing written:"]
     else:
         lines = [f"Wrote {n} for {month} to {run.out}:"]
-    lines += [f"  {f.path.name}  ({f.manager or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')})" for f in run.files]
-    return "\n".join(lines)
+    for f in run.files:
+        named = ", ".join(f.absent) if len(f.absent) <= 3 else f"{len(f.absent)} portfolios, named in its Notes"
+        left_out = f"; not in this workbook, no actuals for {month}: {named}" if f.absent else ""
+        who = f.manager if f.manager is None or len(f.manager) <= 60 else f.manager[:57] + "..."
+        lines.append(f"  {f.path.name}  ({who or 'whole Trust'}, {_count(len(f.portfolios), 'portfolio')}{left_out})")
+    return "\n".join(lines + list(run.notes))
 
 
 _SEND_LABELS = {

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 
+from xlcap.status import CAPPED, NEAR_LIMIT
+
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 TERM_WARNING_DAYS = 90
 
@@ -35,11 +37,11 @@ class WorkbookSummary:
 
     @property
     def capped(self) -> list[str]:
-        return [p.name for p in self.portfolios if p.status == "Capped"]
+        return [p.name for p in self.portfolios if p.status == CAPPED]
 
     @property
     def near(self) -> list[str]:
-        return [p.name for p in self.portfolios if p.status == "Near limit"]
+        return [p.name for p in self.portfolios if p.status == NEAR_LIMIT]
 
     @property
     def waiver(self) -> float:

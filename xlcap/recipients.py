@@ -10,8 +10,10 @@ Every problem is reported at once (InputFileError), before anything is computed 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +53,27 @@ class Manager:
         return slug(self.name)
 
 
+SLUG_MOST = 60  # characters of a name kept in a file name; a longer name is cut and told apart by a hash
+RESERVED = {"trust"}  # the whole Trust's workbook
+
+
 def slug(name: str) -> str:
-    """A file-name-safe form of a name: 'Legg Mason' -> 'legg-mason'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "manager"
+    """A file-name-safe form of a name: 'Legg Mason' -> 'legg-mason', 'Société Générale' -> 'societe-generale'.
+
+    Letters, digits and hyphens only (no '/', '..', or a bare Windows device name, since it always follows a
+    prefix); at most 60 characters of the name plus a hash of the whole name when cut or nothing is left;
+    'trust' (the whole Trust's workbook) becomes 'manager-trust'.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if len(text) > SLUG_MOST or not text:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        text = f"{text[:SLUG_MOST].strip('-') or 'manager'}-{digest}"
+    return f"manager-{text}" if text in RESERVED else text
+
+
+def _short(name: str, most: int = 60) -> str:
+    return name if len(name) <= most else f"{name[: most - 3]}..."
 
 
 def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
@@ -72,7 +92,7 @@ def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
     seen_slugs: dict[str, str] = {}
     for n, entry in enumerate(entries, start=1):
         name = entry.get("name") if isinstance(entry, dict) else None
-        where = f"{path}, manager {n}" + (f" ({name})" if isinstance(name, str) else "")
+        where = f"{path}, manager {n}" + (f" ({_short(name)})" if isinstance(name, str) else "")
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: missing 'name'; valid: the manager's name as text.")
             continue
@@ -80,7 +100,8 @@ def read_recipients(path: Path | str, history: History) -> tuple[Manager, ...]:
             problems.append(f"{where}: the name contains a line break or control character; valid: one line of text.")
         if slug(name) in seen_slugs:
             problems.append(
-                f"{where}: name {name!r} gives the same file name as {seen_slugs[slug(name)]!r}; valid: distinct names."
+                f"{where}: name {_short(name)!r} gives the same file name (expense-caps-YYYY-MM-{slug(name)}.xlsx) as "
+                f"{_short(seen_slugs[slug(name)])!r}; valid: names that differ in letters or digits."
             )
         seen_slugs[slug(name)] = name
         typed = entry.get("portfolios", [])

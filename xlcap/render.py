@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from xlcap.limits import Limit, days_in_year
 from xlcap.lookup import CapResult
 from xlcap.schedule import Amendment, ScheduleRow
+from xlcap.status import NO_LIMIT
 
 if TYPE_CHECKING:  # the import modules load only when `xlcap import` runs
     from xlcap.amendment_diff import Changes
@@ -46,7 +47,7 @@ def render_cap(result: CapResult, days: int | None = None) -> str:
 
 def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
-    status = "No limit" if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
+    status = NO_LIMIT if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
     if row.share_classes is not None:
         status += f" for share class{'es' * (len(row.share_classes) > 1)} {', '.join(sorted(row.share_classes))}"

@@ -1,6 +1,7 @@
 """The month-end job: actuals in, one workbook per manager and one for the whole Trust out.
 
-Nothing is half-written: every input is checked before anything is computed; each workbook is
+Nothing is half-written: every input is checked before anything is computed (each cell:
+actuals.py; every month and portfolio the month needs: completeness.py); each workbook is
 written to a temporary file beside its destination and renamed into place only when all are
 done; an existing month's files are replaced only with `force`. A manifest (manifest.json)
 beside the workbooks records what was written and a hash of every input, for `xlcap send` and
@@ -24,17 +25,20 @@ from typing import Any
 import pandas as pd
 
 from xlcap import __version__
-from xlcap.actuals import Actuals, read_actuals
-from xlcap.capcalc import Method, compute
+from xlcap.actuals import read_actuals
+from xlcap.capcalc import CapReport, Method, compute
+from xlcap.completeness import check_complete
 from xlcap.datafiles import DATA_DIR, default_history
 from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
 from xlcap.locking import folder_lock
 from xlcap.recipients import SAMPLE_RECIPIENTS, Manager, read_recipients
 from xlcap.schedule import History
+from xlcap.status import STATES
 from xlcap.workbook import WorkbookContext, write_workbook
 
 SAMPLE_ACTUALS = DATA_DIR / "sample-actuals.csv"
 MANIFEST = "manifest.json"
+TRUST_SLUG = "trust"  # the whole Trust's workbook; recipients.slug never gives it to a manager
 Progress = Callable[[int, int, str], None]
 
 
@@ -45,6 +49,7 @@ class ReportFile:
     portfolios: tuple[str, ...]
     emails: tuple[str, ...]
     sha256: str
+    absent: tuple[str, ...] = ()  # portfolios of the manager (or Trust) without actuals, so not in the workbook, with why
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class ReportRun:
     out: Path
     files: list[ReportFile]
     up_to_date: bool = False
+    notes: tuple[str, ...] = ()  # what the figures cover: a year to date that starts late, statuses without a limit
 
 
 def default_out_dir(month: pd.Period) -> Path:
@@ -93,16 +99,14 @@ def run_report(
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
     recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)
-    managers = read_recipients(recipients_path, history)
-    data = read_actuals(actuals_path, history, month)
-    in_month = {r.portfolio for r in data.rows if r.month == month}
-    missing = [f"{m.name}: none of {', '.join(m.portfolios)}" for m in managers if not in_month & set(m.portfolios)]
-    if missing:
-        raise InputFileError([f"{actuals_path}: no rows for {month} for manager {line}." for line in missing])
+    managers, report, absent = prepare(month, actuals_path, recipients_path, history, method)
+    notes = tuple(report.ytd_notes() + status_notes(report))
 
-    targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, "trust"))] + [
+    targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
         (m, out / file_name(month, m.slug)) for m in managers
     ]
+    if len({p.name for _, p in targets}) != len(targets):  # read_recipients refuses such names; never list a file twice
+        raise InputFileError([f"{recipients_path}: two managers give the same workbook file name; valid: distinct names."])
     inputs = report_inputs(month, method, actuals_path, recipients_path, history)
     _make_folder(out)
     with folder_lock(out, f"{month}'s report"):
@@ -111,28 +115,59 @@ def run_report(
             previous = _read_manifest(out / MANIFEST)
             changes = _changes(previous, inputs, [p for _, p in targets])
             if not changes and previous is not None:
-                return ReportRun(out, _files_of(previous, out), up_to_date=True)
+                return ReportRun(out, _files_of(previous, out), up_to_date=True, notes=notes)
             raise OutputExistsError(
                 f"{out} already holds {month}'s workbooks ({', '.join(p.name for p in existing)}), and "
                 f"{'; '.join(changes)}; nothing was written. Use --force to replace them, or --out to write elsewhere."
             )
-        files = _write(data, month, method, history, targets, inputs, actuals_path, generated_at, progress)
-        return ReportRun(out, files)
+        for path in [p for _, p in targets] + [out / MANIFEST]:
+            if path.exists() and not path.is_file():  # checked first: a failed rename half-way would mix two runs
+                raise OutputWriteError(
+                    f"Cannot write the workbooks in {out}: {path.name} there is not a file (a folder?). Remove or rename "
+                    "it, or choose another folder with --out, then run this again. Nothing was written."
+                )
+        files = _write(report, history, targets, absent, inputs, actuals_path, generated_at, progress)
+        return ReportRun(out, files, notes=notes)
+
+
+def prepare(
+    month: pd.Period, actuals: Path, recipients: Path, history: History, method: Method = "fytd"
+) -> tuple[tuple[Manager, ...], CapReport, dict[str | None, tuple[tuple[str, str], ...]]]:
+    """Every input check, then the figures: the managers, the month's report, and each manager's portfolios left out.
+
+    Raises InputFileError (every problem at once) before any figure is computed.
+    """
+    managers = read_recipients(recipients, history)
+    data = read_actuals(actuals, history, month)
+    absent = check_complete(data, month, history, managers, recipients)
+    return managers, compute(data, month, history, method), absent
+
+
+def status_notes(report: CapReport) -> list[str]:
+    """One line for each status with no limit in force this month: how many portfolios, and what it means."""
+    counts = report.summary.groupby("status", sort=False)["portfolio"].apply(list)
+    lines = []
+    for state in STATES:
+        names = counts.get(state.word, [])
+        if state.live or not names:
+            continue
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
+        lines.append(f"{state.word} in {report.month}: {who}. {state.meaning}")
+    return lines
 
 
 def _write(
-    data: Actuals,
-    month: pd.Period,
-    method: Method,
+    report: CapReport,
     history: History,
     targets: Sequence[tuple[Manager | None, Path]],
+    absent: dict[str | None, tuple[tuple[str, str], ...]],
     inputs: dict[str, Any],
     actuals_path: Path,
     generated_at: dt.datetime | None,
     progress: Progress | None,
 ) -> list[ReportFile]:
     out = targets[0][1].parent
-    report = compute(data, month, history, method)
+    month, method = report.month, report.method
     trust = report.schedule[0][0].trust if report.schedule else history.amendments[-1].trust
     when = generated_at or generated_time()
     illustrative = actuals_path.resolve() == SAMPLE_ACTUALS.resolve()
@@ -143,18 +178,23 @@ def _write(
             if progress:
                 progress(done, len(targets), path.name)
             part = report if manager is None else report.for_portfolios(set(manager.portfolios))
-            context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative)
+            left_out = absent.get(None if manager is None else manager.name, ())
+            none = f"no actuals for {month.strftime('%B %Y')}."
+            context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative,
+                                      tuple(f"{p} ({why}): {none}" for p, why in left_out))  # fmt: skip
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=out)
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
             write_workbook(part, Path(tmp_name), context)
+        in_month = set(report.summary["portfolio"])
         files = [
             ReportFile(
                 path=path,
                 manager=None if manager is None else manager.name,
-                portfolios=tuple(sorted(set(report.summary["portfolio"]))) if manager is None else manager.portfolios,
+                portfolios=tuple(sorted(in_month)) if manager is None else tuple(p for p in manager.portfolios if p in in_month),
                 emails=() if manager is None else manager.emails,
                 sha256=hashlib.sha256(tmp.read_bytes()).hexdigest(),
+                absent=tuple(f"{p} ({w})" for p, w in absent.get(None if manager is None else manager.name, ())),
             )
             for manager, path, tmp in written
         ]
@@ -226,6 +266,7 @@ def _manifest(
                     "portfolios": list(f.portfolios),
                     "emails": list(f.emails),
                     "sha256": f.sha256,
+                    "not_in_workbook": list(f.absent),
                 }
                 for f in files
             ],
@@ -281,7 +322,7 @@ def _changes(previous: dict[str, Any] | None, inputs: dict[str, Any], paths: lis
         was = before.get(key)
         now_hash, was_hash = (now["sha256"], was.get("sha256")) if isinstance(now, dict) and isinstance(was, dict) else (now, was)
         if now_hash != was_hash:
-            shown = f" ({now['file']})" if isinstance(now, dict) and "file" in now else f" ({was} -> {now})"
+            shown = f" ({now['file']})" if isinstance(now, dict) and "file" in now else f" ({str(was)[:40]} -> {now})"
             changes.append(f"{_INPUT_WORDS[key]}{shown} changed since they were written")
     recorded = {f.get("file"): f.get("sha256") for f in previous.get("files", []) if isinstance(f, dict)}
     for path in paths:
@@ -295,16 +336,29 @@ def _changes(previous: dict[str, Any] | None, inputs: dict[str, Any], paths: lis
 
 
 def _read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest as written by xlcap, or None when it is missing, damaged or not of that shape."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("file"), str) and isinstance(f.get("sha256"), str) for f in files
+    ):
+        return None
+    return dict(data)
 
 
 def _files_of(manifest: dict[str, Any], out: Path) -> list[ReportFile]:
     return [
-        ReportFile(out / f["file"], f["manager"], tuple(f["portfolios"]), tuple(f["emails"]), f["sha256"])
+        ReportFile(
+            out / f["file"],
+            f.get("manager"),
+            tuple(f.get("portfolios", ())),
+            tuple(f.get("emails", ())),
+            f["sha256"],
+            tuple(f.get("not_in_workbook", ())),
+        )
         for f in manifest["files"]
     ]
 

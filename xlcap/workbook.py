@@ -23,7 +23,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlcap.actuals import COLUMN_TITLES, EXPENSES
 from xlcap.capcalc import METHODS, NEAR_LIMIT, CapReport, schedule_key
-from xlcap.workbook_styles import STYLES, add_named_styles
+from xlcap.status import CAPPED, NO_LIMIT, NO_LIMIT_TEXT, NO_SCHEDULE, STATES, TERM_ENDED, WITHIN_LIMIT
+from xlcap.status import NEAR_LIMIT as NEAR
+from xlcap.workbook_styles import STYLES, add_named_styles, status_style
 
 FIRST = 4  # 0-based row of the first data row on every table sheet (Excel row 5); headers on row 4
 FONT = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
@@ -38,6 +40,7 @@ class WorkbookContext:
     generated_at: dt.datetime
     source: str
     illustrative: bool = False
+    absent: tuple[str, ...] = ()  # the manager's portfolios without actuals, so left out, each with why
 
     @property
     def audience(self) -> str:
@@ -68,7 +71,9 @@ class _Sheets:
         ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
         ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
         month = self.report.month.strftime("%B %Y")
-        ws.set_header(f"&L&8{_escape(self.context.trust)}&C&8{_escape(self.context.audience)}: {month}&R&8{_escape(name)}")
+        # Excel refuses a header over 255 characters: a long name from the recipients file is cut here, shown whole in A1
+        who, trust = (t if len(t) <= 70 else t[:67] + "..." for t in (self.context.audience, self.context.trust))
+        ws.set_header(f"&L&8{_escape(trust)}&C&8{_escape(who)}: {month}&R&8{_escape(name)}")
         ws.set_footer(f"&L&8Generated {self.context.generated_at:%Y-%m-%d %H:%M} by xlcap&R&8Page &P of &N")
         return ws
 
@@ -102,7 +107,7 @@ YTD_HEADERS = [
     "YTD limit $", "YTD covered expenses", "YTD asset-years", "Waiver YTD", "Waiver (month)", "Net ratio",
     "Headroom", "Status",
 ]  # fmt: skip
-YTD_WIDTHS = [40, 10, 10, 6, 17, 14, 7, 15, 8, 15, 10, 14, 9, 14, 14, 15, 13, 13, 9, 13, 12]
+YTD_WIDTHS = [40, 10, 10, 6, 17, 14, 7, 15, 8, 15, 17, 14, 9, 14, 14, 15, 13, 13, 9, 13, 18]  # 17, 18: "No schedule on file"
 YTD_FORMATS = [
     "text", "month", "integer", "integer", "money0", "money", "integer", "money0", "integer", "money", "rate",
     "money", "ratio", "money", "money", "money0", "money", "money", "ratio", "money", "status",
@@ -143,9 +148,11 @@ def _ytd_formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, st
         "asset_years": f"={a}*{at('days')}/{at('year_days')}",
         "sched_row": f"=IFERROR(MATCH({key},SchedKey,0),0)",
         "annual": f'=IF({at("sched_row")}=0,"",SUMPRODUCT((TierKey={key})*TierRate*{slice_}))',
+        # No row: an amendment in force that does not list the portfolio dropped it (term ended); none, no schedule.
         "limit": (
-            f'=IF({at("sched_row")}=0,"Not in force",IF(AND(ISNUMBER({term}),{at("month")}>{term}),"Not in force",'
-            f'IF(INDEX(SchedKind,{at("sched_row")})="None","None",IF({a}>0,{at("annual")}/{a},'
+            f'=IF({at("sched_row")}=0,IF(ISNUMBER({at("amendment")}),"{TERM_ENDED}","{NO_SCHEDULE}"),'
+            f'IF(AND(ISNUMBER({term}),{at("month")}>{term}),"{TERM_ENDED}",'
+            f'IF(INDEX(SchedKind,{at("sched_row")})="None","{NO_LIMIT_TEXT}",IF({a}>0,{at("annual")}/{a},'
             f"INDEX(TierRate,MATCH({key},TierKey,0))))))"
         ),
         "limit_dollars": f'=IF(ISNUMBER({at("limit")}),ROUND({at("annual")}*{at("days")}/{at("year_days")},2),"")',
@@ -168,8 +175,8 @@ def _ytd_formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, st
         capped = f"{at('waiver')}>0"
         near = f"AND({at('asset_years')}>0,({at('limit_dollars')}-{at('covered')})/{at('asset_years')}<={NEAR_LIMIT})"
     formulas["status"] = (
-        f'=IF(NOT(ISNUMBER({at("limit")})),IF({at("limit")}="None","No limit","Not in force"),'
-        f'IF({capped},"Capped",IF({near},"Near limit","Within limit")))'
+        f'=IF(NOT(ISNUMBER({at("limit")})),IF({at("limit")}="{NO_LIMIT_TEXT}","{NO_LIMIT}",{at("limit")}),'
+        f'IF({capped},"{CAPPED}",IF({near},"{NEAR}","{WITHIN_LIMIT}")))'
     )
     return formulas
 
@@ -232,12 +239,13 @@ def _write_ytd(sheets: _Sheets, ws: Worksheet, sched_rows: dict[str, int]) -> di
 
 
 def _status_formats(sheets: _Sheets, ws: Worksheet, first: int, last: int, status: int, limit: int, net: int) -> None:
-    """Capped highlighted, near limit amber, a net ratio over its limit red, not in force greyed."""
+    """Each status its colour (xlcap/status.py), and a net ratio over its limit red."""
     fmt = sheets.fmt
     span = (first, status, last, status)
-    ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Capped"', "format": fmt["cf_capped"]})
-    ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Near limit"', "format": fmt["cf_near"]})
-    ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": '"Not in force"', "format": fmt["cf_inactive"]})
+    for state in STATES:
+        if state.font or state.fill:
+            ws.conditional_format(*span, {"type": "cell", "criteria": "==", "value": f'"{state.word}"',
+                                          "format": fmt[status_style(state.word)]})  # fmt: skip
     n, lim = xl_col_to_name(net), xl_col_to_name(limit)
     # 1E-8 a year: a net ratio at its cap can exceed the rate by the cent rounding of the waiver, not more
     over = f"=AND(ISNUMBER(${lim}{first + 1}),ISNUMBER(${n}{first + 1}),${n}{first + 1}>${lim}{first + 1}+1E-8)"
@@ -279,7 +287,7 @@ def _write_actuals(sheets: _Sheets, ws: Worksheet) -> None:
 def _wrapped_height(text: str, width: float) -> float:
     """Row height for text wrapped in a column `width` characters wide (LibreOffice does not autofit on load)."""
     lines = max(1, -(-len(text) // max(int(width * 1.1), 1)))
-    return 13.5 * lines
+    return min(13.5 * lines, 409.0)  # Excel's highest row
 
 
 SCHEDULE_WIDTHS = [10, 40, 16, 16, 60, 40]
@@ -372,7 +380,7 @@ SUMMARY = [
     ("YTD covered expenses", "ytd_covered", "money", True),
     ("Waiver YTD", "ytd_waiver", "money", True),
 ]
-SUMMARY_WIDTHS = [40, 17, 9, 14, 14, 9, 13, 9, 13, 12, 14, 14, 13]
+SUMMARY_WIDTHS = [40, 17, 17, 14, 14, 9, 13, 9, 13, 18, 14, 14, 13]
 
 
 def _write_summary(sheets: _Sheets, ws: Worksheet, where: dict[tuple[str, object], int]) -> tuple[int, int]:
@@ -465,7 +473,14 @@ def _write_notes(sheets: _Sheets, ws: Worksheet) -> None:
             f"Headroom within {NEAR_LIMIT * 10_000:.0f} basis points a year of average net assets"
             + (" (fiscal year to date)." if report.method == "fytd" else " (the month)."),
         ),
-        ("Not in force", "No Schedule A on file for the month, or the portfolio's term ended with no continuance recorded."),
+        *((s.word, s.meaning) for s in STATES if not s.live),
+        (
+            "Year to date",
+            " ".join(report.ytd_notes(most_names=20))
+            or f"From January {report.month.year} for every portfolio: the fiscal year is the calendar year.",
+        ),
+        *((label, line) for label, line in zip(["Not in this workbook"], context.absent[:1], strict=False)),
+        *(("", line) for line in context.absent[1:]),  # one row each: a list of 40 reads down, not across
         ("Schedule version", "; ".join(f"Amendment No. {n}, dated {d.isoformat()}" for n, d, _ in amendments) or "none on file"),
         ("Data source", context.source + (" (ILLUSTRATIVE sample figures, not the Trust's)" if context.illustrative else "")),
         ("Generated", f"{context.generated_at:%Y-%m-%d %H:%M:%S} by xlcap"),
@@ -505,6 +520,9 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> P
     subtitle = f"{METHODS[report.method].split(':')[0]}. Schedule A: {schedule_line or 'none on file'}. US dollars."
     summary = sheets.sheet("Summary", f"{context.trust}: expense limits versus actual expenses, {month}{who}", subtitle)
     ytd = sheets.sheet("Year to date", f"Year to date, {report.month.year}: month by month{who}", subtitle)
+    if late := report.ytd_notes():  # on the sheets a reader opens first, not only in Notes: a partial year is not a year
+        for ws in (summary, ytd):
+            ws.write_string(2, 0, " ".join(late), sheets.fmt["caution"])
     actuals = sheets.sheet("Actuals", f"Actuals as received{who}", f"From {context.source}.")
     manager = report.schedule[0][0].manager if report.schedule else "the Manager"
     schedule = sheets.sheet(

@@ -16,12 +16,15 @@ from xml.etree import ElementTree as ET
 
 from xlsxwriter.format import Format
 
+from xlcap.status import STATES
+
 ACCOUNTING = '_($* #,##0.00_);_($* (#,##0.00);_($* "-"??_);_(@_)'
 ACCOUNTING_0 = '_($* #,##0_);_($* (#,##0);_($* "-"_);_(@_)'
 HEADER_FILL = "#1F3864"
 STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14, "font_color": HEADER_FILL},
     "subtitle": {"italic": True, "font_color": "#595959"},
+    "caution": {"bold": True, "font_color": "#833C0B"},
     "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "text_wrap": True, "valign": "vcenter"},
     "text": {},
     "wrap": {"text_wrap": True, "valign": "top"},
@@ -39,12 +42,19 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_text": {"bold": True, "top": 1, "bottom": 6},
     "total_money0": {"bold": True, "top": 1, "bottom": 6, "num_format": ACCOUNTING_0},
     "total_money": {"bold": True, "top": 1, "bottom": 6, "num_format": ACCOUNTING},
-    # Conditional formats (differential: only what they change)
-    "cf_capped": {"bold": True, "font_color": "#1F3864", "bg_color": "#BDD7EE"},
-    "cf_near": {"font_color": "#7F6000", "bg_color": "#FFE699"},
-    "cf_inactive": {"font_color": "#808080"},
+    # Conditional formats (differential: only what they change); one per status, from xlcap/status.py
     "cf_over": {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"},
 }
+
+
+def status_style(word: str) -> str:
+    return f"cf_status_{word}"
+
+
+for _state in STATES:
+    STYLES[status_style(_state.word)] = {
+        k: v for k, v in (("font_color", _state.font), ("bg_color", _state.fill), ("bold", _state.bold or None)) if v
+    }
 NAMED = {
     "title": "xlcap Title",
     "header": "xlcap Header",
