@@ -28,6 +28,7 @@ def test_cap_json(capsys: pytest.CaptureFixture[str]) -> None:
         "portfolio": "Lazard Mid-Cap Portfolio",
         "date": "2008-01-31",
         "assets": 250000000.0,
+        "share_class": None,
         "status": "in_effect",
         "rate": 0.008,
         "annual_amount": 2000000.0,  # 0.80% x 250M

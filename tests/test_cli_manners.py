@@ -108,7 +108,7 @@ def test_exit_6_output_cannot_be_written(capsys: pytest.CaptureFixture[str], tmp
 def test_exit_70_a_bug_is_one_line_and_a_log(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("planted bug")
 
     monkeypatch.setattr("xlcap.cli.lookup", broken)

@@ -155,7 +155,7 @@ def test_per_class_rows_are_chosen_by_share_class(data_dir: Path) -> None:
     with pytest.raises(xlcap.InvalidInputError) as info:
         xlcap.lookup("Lazard Mid-Cap", 1e8, "2008-01-31", history=history)
     assert str(info.value) == (
-        "Parameter 'share_class' received None, but 'Lazard Mid-Cap Portfolio' has limits per share class; valid: A, B, E."
+        "Parameter 'share_class' received no class, but 'Lazard Mid-Cap Portfolio' has limits per share class; valid: A, B, E."
     )
     # lookup_many takes no share class: such rows are invalid input, not a lapsed term.
     assert list(xlcap.lookup_many("Lazard Mid-Cap", 1e8, "2008-01-31", history=history)["status"]) == ["invalid_input"]

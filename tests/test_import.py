@@ -258,13 +258,6 @@ def test_garbled_document_reports_every_problem() -> None:
             "tier table cannot hold that.",
             "limit",
         ),
-        Problem(
-            59,
-            "Zeta Portfolio",
-            "limit text not read: it states limits per share class; xlcap does not import per-class limits yet: give each "
-            'class group its own row in the data file (share_classes = ["A", ...]).',
-            "document",  # no interpretation can stand for several classes' limits
-        ),
         Problem(64, "Eta Portfolio", 'limit text not read: "0.80" is a number with neither "%" nor "$".', "limit"),
         Problem(67, "Theta Portfolio", "limit text not read: the limit cell is empty.", "limit"),
         Problem(70, None, 'row not read: limit text with no portfolio name beside it: "0.90%".', "limit"),
@@ -295,6 +288,12 @@ def test_garbled_document_reports_every_problem() -> None:
     )
     assert row(imported, "Kappa Portfolio").limit == flat("0.50")  # the first listing stays; the second is a problem
     assert row(imported, "Iota Portfolio").limit_text == "0.70%"
+    # limit_wordings.md 7, wrapped over lines 59-61: one row per class group, each with its own words as filed
+    zeta = [(r.share_classes, r.limit_text, r.limit, r.source_lines) for r in imported.rows if r.portfolio == "Zeta Portfolio"]
+    assert zeta == [
+        (("Institutional",), "0.95% for Institutional Class", flat("0.95"), (59, 61)),
+        (("Financial Intermediary",), "1.20% for Financial Intermediary Class", flat("1.20"), (59, 61)),
+    ]
 
 
 def test_a_term_interpretation_resolves_a_term_problem(tmp_path: Path) -> None:
@@ -314,7 +313,7 @@ def test_a_term_interpretation_resolves_a_term_problem(tmp_path: Path) -> None:
         "the term clause gives it no end date and does not make it permanent. Resolved by the recorded interpretation "
         '(Letter from the Trust, May 5, 2009): "in force until April 30, 2010, as each Portfolio".'
     )
-    assert len(imported.unresolved) == 15
+    assert len(imported.unresolved) == 14
 
 
 # Amendment No. 15 (test document, HTML): <br> in cells, a limit continued in another <tr>, a permanent limitation

@@ -1,16 +1,20 @@
-"""Schedule A tables beyond two columns: a "Share Class" column (a problem on every row until per-class limits
-are imported), and a column of asset bands beside the rates (read as one tier a band)."""
+"""Schedule A tables beyond two columns: a "Share Class" column (one row per class group, with share_classes),
+and a column of asset bands beside the rates (read as one tier a band)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+import xlcap
 from tests.filed import TERM_HEADING, filed_text, flat, tiered
-from xlcap.amendment_import import Problem, import_amendment
+from xlcap.amendment_import import import_amendment
 from xlcap.amendment_write import write_amendment
-from xlcap.errors import ImportRefusedError, InvalidInputError
+from xlcap.datacheck import check_folder
+from xlcap.datafiles import load_history
+from xlcap.errors import InvalidInputError
 
 M, B = 10**6, 10**9
 
@@ -30,7 +34,8 @@ Tarn Conservative Term Series      Z              0.50%
 """
 PER_CLASS_HTML = """<html><body>
 <p>AMENDMENT NO. 23 to the Amended and Restated Expense Limitation Agreement, dated as of May 1, 2010, by and
-between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust").</p>
+between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust"). The Manager and the \
+Trust hereby agree to amend the Amended and Restated Expense Limitation Agreement (the "Agreement").</p>
 <p>This Agreement shall continue in effect until April 30, 2011 with respect to all of the Portfolios.</p>
 <table>
 <tr><td>Name of Series</td><td>Share Class</td><td>Maximum Annual Operating Expense Limit</td></tr>
@@ -40,10 +45,7 @@ between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trus
 """
 
 
-def test_a_share_class_column_is_a_problem_on_every_row_not_a_guess(tmp_path: Path) -> None:
-    """Decision (issue 15): the data model can hold per-class rows (share_classes), but the importer does not read
-    them yet (three-column segmentation, per-class diff and writer are another issue); each row is a document
-    problem, which no interpretation can resolve, so --write refuses the file."""
+def _per_class_filings(tmp_path: Path) -> list[tuple[Path, tuple[int, int]]]:
     text = filed_text(
         23,
         "May 1, 2010",
@@ -51,29 +53,49 @@ def test_a_share_class_column_is_a_problem_on_every_row_not_a_guess(tmp_path: Pa
         [("X Portfolio", "0.10%")],
     )
     text = text[: text.index("<PAGE>")] + PER_CLASS_TABLE
-    html = tmp_path / "amendment-023.htm"
-    html.write_text(PER_CLASS_HTML, encoding="utf-8")
-    for path, heading, rows in (
-        (tmp_path / "amendment-023.txt", 23, (26, 29)),
-        (html, 6, (7, 8)),  # lines of the HTML: the heading row, then one <tr> a line
-    ):
-        if path.suffix == ".txt":
-            path.write_text(text, encoding="utf-8")
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "htm").mkdir()
+    (tmp_path / "txt" / "amendment-023.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "htm" / "amendment-023.htm").write_text(PER_CLASS_HTML, encoding="utf-8")
+    # the lines of each row: the text table's, and the HTML's (one <tr> a line)
+    return [(tmp_path / "txt" / "amendment-023.txt", (26, 29)), (tmp_path / "htm" / "amendment-023.htm", (7, 8))]
+
+
+def test_a_share_class_column_gives_one_row_per_class_group(tmp_path: Path, data_dir: Path) -> None:
+    """limit_wordings.md 8: each row of a table with a "Share Class" column is the limit of its class group; written
+    with share_classes, read back, checked by `xlcap data check`, and priced per class by the lookup."""
+    for path, lines in _per_class_filings(tmp_path):
         amendment = import_amendment(path)
-        assert tuple(p for p in amendment.problems if p.portfolio) == tuple(
-            Problem(
-                line,
-                "Tarn Conservative Term Series",
-                f'row not read: Schedule A has a "Share Class" column (line {heading}), so this row is the limit of one '
-                "class group; xlcap does not import per-class limits yet: give each class group its own row in the data "
-                'file (share_classes = ["A", ...]).',
-            )
-            for line in rows
-        ), path
-        assert [r.limit for r in amendment.rows] == [None, None]
-        with pytest.raises(ImportRefusedError):  # a document problem: no interpretation resolves it
-            write_amendment(amendment, tmp_path, None)
-        assert not list(tmp_path.glob("*.toml"))
+        assert [p for p in amendment.problems if p.portfolio] == [], path
+        assert [(r.portfolio, r.share_classes, r.limit, r.source_lines[0]) for r in amendment.rows] == [
+            ("Tarn Conservative Term Series", ("L", "R", "S", "I"), flat("0.65"), lines[0]),
+            ("Tarn Conservative Term Series", ("Z",), flat("0.50"), lines[1]),
+        ], path
+        folder = tmp_path / f"data-{path.suffix}"
+        shutil.copytree(data_dir, folder)
+        toml_path, _ = write_amendment(amendment, folder, load_history(folder))
+        assert toml_path.read_text(encoding="utf-8").count('share_classes = ["L", "R", "S", "I"]') == 1
+        assert check_folder(folder).problems == ()
+        history = load_history(folder)
+        # 0.65% x $100m = $650,000 for classes L, R, S, I; 0.50% x $100m = $500,000 for Z; W is in no row
+        assert (
+            xlcap.lookup("Tarn Conservative Term Series", 1e8, "2010-06-01", share_class="r", history=history).annual_amount
+            == 650_000.0
+        )
+        assert (
+            xlcap.lookup("Tarn Conservative Term Series", 1e8, "2010-06-01", share_class="Class Z", history=history).rate == 0.005
+        )
+        with pytest.raises(InvalidInputError, match=r"received 'W', .* valid: I, L, R, S, Z\."):
+            xlcap.lookup("Tarn Conservative Term Series", 1e8, "2010-06-01", share_class="W", history=history)
+
+
+def test_a_class_listed_twice_in_the_class_column_is_a_problem(tmp_path: Path) -> None:
+    (path, _), _ = _per_class_filings(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("Z              0.50%", "R              0.50%"), encoding="utf-8")
+    amendment = import_amendment(path)
+    assert [(p.line, p.message) for p in amendment.problems if p.portfolio] == [
+        (29, "listed twice in Schedule A for class R (first as 'Tarn Conservative Term Series').")
+    ]
 
 
 BANDS_TEXT = """
@@ -93,7 +115,8 @@ Cedar Municipal Portfolio    $0 to $1 billion          0.625%
 """
 BANDS_HTML = """<html><body>
 <p>AMENDMENT NO. 26 to the Amended and Restated Expense Limitation Agreement, dated as of May 1, 2011, by and
-between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust").</p>
+between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust"). The Manager and the \
+Trust hereby agree to amend the Amended and Restated Expense Limitation Agreement (the "Agreement").</p>
 <p>This Agreement shall continue in effect until April 30, 2012 with respect to all of the Portfolios.</p>
 <table>
 <tr><td>Name of Portfolio</td><td>Average Daily Net Assets</td><td>Maximum Annual Operating Expense Limit</td></tr>
@@ -140,14 +163,23 @@ def test_a_column_of_asset_bands_beside_the_limit_column(tmp_path: Path) -> None
 
 
 def test_no_interpretation_stands_for_several_classes_limits(tmp_path: Path) -> None:
+    text = filed_text(
+        23,
+        "May 1, 2010",
+        [TERM_HEADING, "This Agreement shall continue in effect until April 30, 2011 with respect to all of the Portfolios."],
+        [("Tarn Portfolio", "0.80% for Class A plus 1.05% for Class B")],
+    )
+    filed = tmp_path / "amendment-023.txt"
+    filed.write_text(text, encoding="utf-8")
+    reason = "the share classes 'Class A plus 1.05% for Class B' are not a list of class names such as \"A, C\""
+    assert [p.message for p in import_amendment(filed).problems] == [f"limit text not read: {reason}."]
     path = tmp_path / "i.toml"
     path.write_text(
-        '[[interpretation]]\nportfolio = "Zeta Portfolio"\nreading = "1.00%"\nnote = "n"\nauthority = "a"\n', encoding="utf-8"
+        '[[interpretation]]\nportfolio = "Tarn Portfolio"\nreading = "1.00%"\nnote = "n"\nauthority = "a"\n', encoding="utf-8"
     )
     with pytest.raises(InvalidInputError) as info:
-        import_amendment(Path(__file__).parent / "amendments" / "amendment-014-garbled.txt", path)
+        import_amendment(filed, path)
     assert str(info.value) == (
-        f"{path}: interpretation 1: 'Zeta Portfolio' has a problem no interpretation resolves (limit text not read: it "
-        "states limits per share class; xlcap does not import per-class limits yet: give each class group its own row "
-        'in the data file (share_classes = ["A", ...]).) Remove the entry; the data file must be written by hand.'
+        f"{path}: interpretation 1: 'Tarn Portfolio' has a problem no interpretation resolves (limit text not read: "
+        f"{reason}.) Remove the entry; the data file must be written by hand."
     )

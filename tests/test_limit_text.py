@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlcap.limit_text import UnreadableLimit, read_limit
+from xlcap.limit_text import PER_CLASS, UnreadableLimit, read_limit
 from xlcap.limits import LIMIT_KINDS, FlatLimit, NoLimit, Tier, TieredLimit
 
 M, B = 10**6, 10**9
@@ -243,14 +243,12 @@ def test_wording_families(text: str, expected: object) -> None:
         (
             # limit_wordings.md 7: per-class rates
             "would exceed an annual rate of 0.95% for Institutional Class and 1.20% for Financial Intermediary Class.",
-            "it states limits per share class; xlcap does not import per-class limits yet: give each class group its own row "
-            'in the data file (share_classes = ["A", ...])',
+            PER_CLASS,
             55,
         ),
         (
             "1.00% for Class A and 1.05% for Class B",
-            "it states limits per share class; xlcap does not import per-class limits yet: give each class group its own row "
-            'in the data file (share_classes = ["A", ...])',
+            PER_CLASS,
             10,
         ),
     ],

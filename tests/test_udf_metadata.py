@@ -63,3 +63,6 @@ def test_every_argument_has_help_and_the_same_options() -> None:
 def test_optional_arguments_default_to_none() -> None:
     assert inspect.signature(udfs.expcap_amount).parameters["days"].default is None
     assert inspect.signature(udfs.expcap_portfolios).parameters["as_of"].default is None
+    for function in (udfs.expcap, udfs.expcap_amount, udfs.expcap_info, udfs.expcap_tiers):
+        parameters = list(inspect.signature(function).parameters.values())
+        assert parameters[-1].name == "share_class" and parameters[-1].default is None, function.__name__

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from xlcap.amendment_import import ImportedAmendment, ImportedRow
 from xlcap.datafiles import DATA_DIR, load_history
-from xlcap.limits import Limit
-from xlcap.names import name_key
+from xlcap.names import class_key, name_key
 from xlcap.schedule import Amendment, History, ScheduleRow
 
 RENAME_SIMILARITY = 0.8  # difflib ratio of two names' matching keys above which a drop-and-add looks like a rename
@@ -56,18 +56,38 @@ def compare(imported: ImportedAmendment, history: History | None) -> Changes:
             renamed.append((gone, successor))
             removed.remove(gone)
             added.remove(successor)
-    pairs = [(name, old[name], new[name]) for name in new if name in old] + [(a, old[a], new[b]) for a, b in renamed]
-    limits = [(n, _limit(a.limit), _limit(b.limit)) for n, a, b in pairs if a.limit != b.limit]
-    terms = [(n, _term(a), _term(b)) for n, a, b in pairs if _term(a) != _term(b)]
+    # A portfolio is compared as all its rows (class groups) together, keyed by (portfolio, classes), so no class's
+    # limit is hidden behind another's, and a change of one class group shows as that group's.
+    olds: dict[str, list[ScheduleRow]] = {}
+    news: dict[str, list[ImportedRow]] = {}
+    for row in before.rows if before else ():
+        olds.setdefault(row.portfolio, []).append(row)
+    for imported_row in imported.rows:
+        if imported_row.portfolio:
+            news.setdefault(imported_row.portfolio, []).append(imported_row)
+    pairs = [(name, olds[name], news[name]) for name in new if name in old] + [(a, olds[a], news[b]) for a, b in renamed]
+    limits = [(n, _classes(a, _limit), _classes(b, _limit)) for n, a, b in pairs if _classes(a, _limit) != _classes(b, _limit)]
+    terms = [(n, _classes(a, _term), _classes(b, _term)) for n, a, b in pairs if _classes(a, _term) != _classes(b, _term)]
     return Changes(before, tuple(added), tuple(removed), tuple(renamed), tuple(limits), tuple(terms))
+
+
+def _classes(rows: Sequence[ScheduleRow | ImportedRow], show: Callable[[ScheduleRow | ImportedRow], str]) -> str:
+    """One description of a portfolio's rows: the row's own when it has no classes, else each class group's in order."""
+    if len(rows) == 1 and rows[0].share_classes is None:
+        return show(rows[0])
+    parts = []
+    for row in sorted(rows, key=lambda r: sorted(class_key(c) for c in r.share_classes or ("\uffff",))):
+        who = "other classes" if row.share_classes is None else f"Class {', '.join(sorted(row.share_classes))}"
+        parts.append(f"{who}: {show(row)}")
+    return "; ".join(parts)
 
 
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, name_key(a), name_key(b)).ratio()
 
 
-def _limit(limit: Limit | None) -> str:
-    return "not read" if limit is None else limit.describe()
+def _limit(row: ScheduleRow | ImportedRow) -> str:
+    return "not read" if row.limit is None else row.limit.describe()
 
 
 def _term(row: ScheduleRow | ImportedRow) -> str:

@@ -210,11 +210,13 @@ def segment_html(document: FiledDocument) -> Segments:
         ),
         None,
     )
-    classes = next((c.marks[0][1] for row in table[: header + 1] for c in row if c.marks and names_classes(c.text)), None)
-    return Segments(tuple(reader.paragraphs), tuple(_rows(table[header + 1 :], name_col, limit_col, bands)), first, classes)
+    heading = next(((c, i) for row in table[: header + 1] for i, c in enumerate(row) if c.marks and names_classes(c.text)), None)
+    classes, class_col = (None, None) if heading is None else (heading[0].marks[0][1], heading[1])
+    rows = _rows(table[header + 1 :], name_col, limit_col, bands, class_col)
+    return Segments(tuple(reader.paragraphs), tuple(rows), first, classes)
 
 
-def _rows(table: list[list[Cell]], name_col: int, limit_col: int, bands: int | None) -> list[RawRow]:
+def _rows(table: list[list[Cell]], name_col: int, limit_col: int, bands: int | None, class_col: int | None) -> list[RawRow]:
     """Rows of the Schedule A table; a column of asset bands (`bands`) reads as the start of the limit text, so
     "First $100 million" beside "0.90%" is one tier."""
     rows: list[RawRow] = []
@@ -228,7 +230,8 @@ def _rows(table: list[list[Cell]], name_col: int, limit_col: int, bands: int | N
         if bands is not None and bands < len(cells) and cells[bands].text:
             limit = cells[bands] + limit
         lines = [ln for c in texts for _, ln in c.marks]
-        stray = [c for i, c in enumerate(cells) if c.text and i not in (name_col, limit_col, bands)]
+        stray = [c for i, c in enumerate(cells) if c.text and i not in (name_col, limit_col, bands, class_col)]
+        classes = cells[class_col] if class_col is not None and class_col < len(cells) else None
         layout = f'text in a column with no heading: "{stray[0].text}"' if stray else None
         if not name.text and rows:  # the limit text went on in another <tr>
             last = rows[-1]
@@ -236,5 +239,5 @@ def _rows(table: list[list[Cell]], name_col: int, limit_col: int, bands: int | N
             continue
         if not name.text:
             layout = layout or f'limit text with no portfolio name beside it: "{limit.text}"'
-        rows.append(RawRow(name, limit, (min(lines), max(lines)), layout))
+        rows.append(RawRow(name, limit, (min(lines), max(lines)), layout, classes))
     return rows

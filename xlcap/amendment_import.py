@@ -16,19 +16,15 @@ from xlcap.amendment_clauses import PERMANENT, Header, Term, normalise, read_hea
 from xlcap.amendment_html import segment_html
 from xlcap.amendment_terms import Definition, Resolution, assign_terms, read_definitions, term_key
 from xlcap.amendment_text import FiledDocument, RawRow, Segments, check_segments, read_filed, segment_text
+from xlcap.class_limits import names_a_class, read_class_limits, read_class_list
 from xlcap.errors import InvalidInputError
 from xlcap.interpretations import RecordedInterpretation, read_interpretations
 from xlcap.limit_text import PER_CLASS, UnreadableLimit, read_limit
 from xlcap.limits import Limit, limit_data
-from xlcap.names import NameIndex, name_key
+from xlcap.names import NameIndex, class_key, name_key
 from xlcap.schedule import Interpretation
 
 ProblemKind = Literal["limit", "term", "document"]
-PER_CLASS_ROW = (
-    'row not read: Schedule A has a "Share Class" column (line {line}), so this row is the limit of one class group; '
-    "xlcap does not import per-class limits yet: give each class group its own row in the data file (share_classes = "
-    '["A", ...]).'
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +56,7 @@ class ImportedRow:
     new_portfolio: bool = False
     interpretation: Interpretation | None = None
     term_from: str | None = None  # the label of the term clause's grant that gave the term ("b"), when read
+    share_classes: tuple[str, ...] | None = None  # the class group this row limits, as filed; None: every class
 
     @property
     def permanent(self) -> bool:
@@ -71,8 +68,10 @@ class ImportedRow:
 
     def to_dict(self) -> dict[str, Any]:
         """One entry of `portfolios` in `xlcap import --json`: rates as fractions, amounts in dollars."""
+        classes = {} if self.share_classes is None else {"share_classes": list(self.share_classes)}  # only per-class rows
         return {
             "name": self.portfolio,
+            **classes,
             "limit": None if self.limit is None else limit_data(self.limit, float),
             "term_end": None if self.term_end is None else self.term_end.isoformat(),
             "permanent": self.permanent,
@@ -186,64 +185,85 @@ def import_amendment(path: Path, interpretations: Path | None = None) -> Importe
 
 def _read_rows(raw_rows: tuple[RawRow, ...], problems: list[Problem], class_column: int | None) -> list[ImportedRow]:
     rows: list[ImportedRow] = []
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str | None], str] = {}  # (name key, class key or None) -> the name as first listed
     for raw in raw_rows:
         name = raw.name.text
-        limit: Limit | None = None
-        if class_column is not None:  # a document problem: no interpretation can make one row of several classes
-            problems.append(Problem(raw.lines[0], name or None, PER_CLASS_ROW.format(line=class_column)))
-            rows.append(ImportedRow(name, raw.limit.text, raw.lines, None, None))
-            continue
-        if raw.layout:
-            problems.append(Problem(raw.lines[0], name or None, f"row not read: {raw.layout}.", "limit"))
-        else:
-            try:
-                limit = read_limit(raw.limit.text)
-            except UnreadableLimit as exc:
-                line = raw.limit.line_at(exc.offset) if raw.limit.marks else raw.lines[0]
-                # Per-class limits are a document problem: no one reading can stand for several classes' limits.
-                kind: ProblemKind = "document" if exc.reason == PER_CLASS else "limit"
-                problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", kind))
-        if name and name_key(name) in seen:
-            problems.append(Problem(raw.lines[0], name, f"listed twice in Schedule A (first as {seen[name_key(name)]!r})."))
-            continue
-        seen[name_key(name)] = name
-        rows.append(ImportedRow(name, raw.limit.text, raw.lines, limit, None))
+        for row in _class_rows(raw, problems, class_column):
+            keys = [None] if row.share_classes is None else [class_key(c) for c in row.share_classes]
+            twice = next((k for k in keys if (name_key(name), k) in seen), "")
+            if name and twice != "":
+                which = "" if twice is None else f" for class {twice}"
+                first = seen[(name_key(name), twice)]
+                problems.append(Problem(raw.lines[0], name, f"listed twice in Schedule A{which} (first as {first!r})."))
+                continue
+            seen.update({(name_key(name), k): name for k in keys})
+            rows.append(row)
     return rows
+
+
+def _class_rows(raw: RawRow, problems: list[Problem], class_column: int | None) -> list[ImportedRow]:
+    """The rows one Schedule A line gives: one per class group it states, or one for every class."""
+    name = raw.name.text
+    if raw.layout:
+        problems.append(Problem(raw.lines[0], name or None, f"row not read: {raw.layout}.", "limit"))
+        return [ImportedRow(name, raw.limit.text, raw.lines, None, None)]
+    classes: tuple[str, ...] | None = None
+    try:
+        if raw.classes is not None or class_column is not None:  # a "Share Class" column: this row is one class group
+            classes = read_class_list(raw.classes.text if raw.classes is not None else "")
+        elif names_a_class(raw.limit.text):  # "0.80% for Class A and 1.05% for Class B": one row per class group
+            groups = read_class_limits(raw.limit.text)
+            return [ImportedRow(name, g.text, raw.lines, g.limit, None, share_classes=g.classes) for g in groups]
+        limit = read_limit(raw.limit.text)
+    except UnreadableLimit as exc:
+        line = raw.limit.line_at(exc.offset) if raw.limit.marks else raw.lines[0]
+        # Per-class wording not read is a document problem: no one reading can stand for several classes' limits.
+        per_class = classes is not None or names_a_class(raw.limit.text) or raw.classes is not None
+        kind: ProblemKind = "document" if per_class or exc.reason == PER_CLASS else "limit"
+        problems.append(Problem(line, name, f"limit text not read: {exc.reason}.", kind))
+        return [ImportedRow(name, raw.limit.text, raw.lines, None, None, share_classes=classes)]
+    return [ImportedRow(name, raw.limit.text, raw.lines, limit, None, share_classes=classes)]
 
 
 def _interpret(imported: ImportedAmendment, recorded: tuple[RecordedInterpretation, ...], index: NameIndex) -> ImportedAmendment:
     """Apply each recorded interpretation to the problems of its row; refuse ones that resolve nothing."""
     rows = list(imported.rows)
-    at = {row.portfolio: i for i, row in enumerate(rows) if row.portfolio}
+    at: dict[str, list[int]] = {}  # a portfolio's rows: one, or one per class group
+    for i, row in enumerate(rows):
+        if row.portfolio:
+            at.setdefault(row.portfolio, []).append(i)
     problems = list(imported.problems)
     for entry in recorded:
         name = index.resolve(entry.portfolio)
         if name is None:
             raise InvalidInputError(f"{entry.where}: {entry.portfolio!r} is not in Schedule A of {imported.document.path}.")
         mine = [i for i, p in enumerate(problems) if p.portfolio == name and p.kind != "document" and p.resolved_by is None]
-        row = rows[at[name]]
+        changed = {j: rows[j] for j in at[name]}
+        resolved = False
         for i in mine:
             if problems[i].kind == "limit":
                 try:
-                    row = replace(row, limit=read_limit(entry.interpretation.reading))
+                    reading = read_limit(entry.interpretation.reading)
                 except UnreadableLimit as exc:
                     raise InvalidInputError(f"{entry.where}: the reading for {name!r} is not read: {exc.reason}.") from None
-            elif entry.term is not None:
-                row = replace(row, term=entry.term, term_from=None)
+                changed = {j: replace(r, limit=reading) if r.limit is None else r for j, r in changed.items()}
+            elif entry.term is not None:  # a portfolio's term is every class group's
+                changed = {j: replace(r, term=entry.term, term_from=None) for j, r in changed.items()}
             else:
                 continue
+            resolved = True
             problems[i] = replace(problems[i], resolved_by=entry.interpretation)
         unresolvable = [p for p in problems if p.portfolio == name and p.kind == "document"]
-        if row is rows[at[name]] and unresolvable:
+        if not resolved and unresolvable:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has a problem no interpretation resolves ({unresolvable[0].message}) Remove the "
                 "entry; the data file must be written by hand."
             )
-        if row is rows[at[name]]:
+        if not resolved:
             raise InvalidInputError(
                 f"{entry.where}: {name!r} has no problem this entry resolves; an interpretation never replaces text that reads "
                 "as filed. Remove the entry."
             )
-        rows[at[name]] = replace(row, interpretation=entry.interpretation)
+        for j, r in changed.items():
+            rows[j] = replace(r, interpretation=entry.interpretation)
     return replace(imported, rows=tuple(rows), problems=tuple(problems))

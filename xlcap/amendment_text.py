@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xlcap.errors import DocumentError
@@ -88,6 +88,7 @@ class RawRow:
     limit: Cell
     lines: tuple[int, int]
     layout: str | None = None
+    classes: Cell | None = None  # the "Share Class" cell, in a table that has that column
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,20 @@ def segment_text(document: FiledDocument) -> Segments:
     rows = _rows(lines, start, end, column)
     prose = [*range(0, header), *range(end + 1, len(lines))]
     classes = next((i + 1 for i in range(max(header - 2, 0), start) if names_classes(lines[i])), None)
+    if classes is not None:
+        rows = [_class_cell(row) for row in rows]
     return Segments(_paragraphs(lines, prose), tuple(rows), header + 1, classes)
+
+
+def _class_cell(row: RawRow) -> RawRow:
+    """In a table with a "Share Class" column the limit cell begins with the classes, a wide gap before the rate."""
+    match = re.match(r"(\S.*?)\s{2,}(\S.*)$", row.limit.text)
+    if match is None:
+        return replace(row, layout=row.layout or f'no share class beside the limit "{row.limit.text}"')
+    at = match.start(2)
+    classes = Cell(match[1], row.limit.marks[:1])
+    limit = Cell(match[2], ((0, row.limit.line_at(at)), *((o - at, ln) for o, ln in row.limit.marks if o > at)))
+    return replace(row, limit=limit, classes=classes)
 
 
 def _limit_column(lines: list[str], header: int) -> tuple[int, int] | None:

@@ -106,6 +106,7 @@ def _row(row: ImportedRow) -> list[str]:
     out = [
         "[[portfolio]]",
         f"name = {_str(row.portfolio)}",
+        *([] if row.share_classes is None else [f"share_classes = [{', '.join(_str(c) for c in row.share_classes)}]"]),
         f"limit_text = {_str(row.limit_text)}",
         f"source_lines = [{row.source_lines[0]}, {row.source_lines[1]}]",
     ]

@@ -52,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_cap(args: argparse.Namespace) -> str:
-    result = lookup(args.portfolio, args.assets, args.date)
+    result = lookup(args.portfolio, args.assets, args.date, share_class=args.share_class)
     if args.days is not None and not 1 <= args.days <= 366:
         raise InvalidInputError(
             f"Parameter 'days' received {args.days}, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
@@ -241,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--assets", required=True, help="average net assets: 250000000, 250,000,000, 250e6, $250m, 1.2bn")
     cap.add_argument("--date", required=True, help=DATE_FORMS)
     cap.add_argument("--days", type=int, help="also give the dollar limit for this many days (actual/365 or 366)")
+    cap.add_argument(
+        "--class",
+        dest="share_class",
+        metavar="CLASS",
+        help="share class, e.g. A or 'Class A' (needed where limits differ by class)",
+    )
     cap.add_argument("--json", action="store_true", help="print one JSON object")
     cap.set_defaults(run=_cmd_cap)
 

@@ -69,6 +69,10 @@ def _row(data: dict[str, Any], where: str, number: int, terms: AgreementTerms) -
         )
     lines = _field(data, "source_lines", list, where)
     classes = data.get("share_classes")
+    if classes is not None and (not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes)):
+        raise ScheduleDataError(
+            f'{where}: field \'share_classes\' is {classes!r}; expected a list of class names, e.g. ["A", "C"].'
+        )
     return ScheduleRow(
         portfolio=name,
         limit=limit,

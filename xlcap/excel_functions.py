@@ -23,6 +23,7 @@ from xlcap.excel_values import (
     amount_column,
     broadcast,
     cell_amount,
+    cell_class,
     cell_date,
     cell_days,
     cell_text,
@@ -60,13 +61,18 @@ def _shape(values: list[Any], shape: tuple[int, int]) -> list[list[Any]]:
     return [values[r * cols : (r + 1) * cols] for r in range(shape[0])]
 
 
-def _limit_cells(want: str, portfolio: object, assets: object, on_date: object, days: object, officejs: bool | None) -> Any:
-    flat, shape = broadcast({"portfolio": portfolio, "assets": assets, "on_date": on_date, "days": days})
+def _limit_cells(
+    want: str, portfolio: object, assets: object, on_date: object, days: object, share_class: object, officejs: bool | None
+) -> Any:
+    flat, shape = broadcast(
+        {"portfolio": portfolio, "assets": assets, "on_date": on_date, "days": days, "share_class": share_class}
+    )
     if shape is None:
         name, amount, day = cell_text(flat["portfolio"][0]), cell_amount(flat["assets"][0]), cell_date(flat["on_date"][0])
         period = cell_days(flat["days"][0])
+        klass = cell_class(flat["share_class"][0])
         try:
-            result = lookup(name, amount, day)
+            result = lookup(name, amount, day, share_class=klass)
         except XlcapError as exc:
             return failure_cell(exc, officejs)
         if result.rate is None:
@@ -79,11 +85,12 @@ def _limit_cells(want: str, portfolio: object, assets: object, on_date: object, 
     amounts, amount_errors = amount_column(flat["assets"])
     dates, date_errors = date_column(flat["on_date"])
     periods, days_errors = column(flat["days"], cell_days, "days") if days is not None else ([], {})
-    for more in (amount_errors, date_errors, days_errors):
+    classes, class_errors = column(flat["share_class"], cell_class, "share_class") if share_class is not None else ([], {})
+    for more in (amount_errors, date_errors, days_errors, class_errors):
         for row, error in more.items():
             errors.setdefault(row, error)  # the first bad argument of a row, in argument order
 
-    found = lookup_arrays([n or "" for n in names] if errors else names, amounts, dates)
+    found = lookup_arrays([n or "" for n in names] if errors else names, amounts, dates, classes or None)
     values = found.rate if want == "rate" else found.annual_amount
     if any(p is not None for p in periods):
         period_days = np.array([np.nan if p is None else p for p in periods], dtype=np.float64)
@@ -93,57 +100,68 @@ def _limit_cells(want: str, portfolio: object, assets: object, on_date: object, 
     if not failed and not errors:
         return values.reshape(shape)  # xlwings turns arrays into ranges (ndarray.tolist, in C)
     cells = values.astype(object)
-    explained: dict[tuple[str, object], str] = {}
+    explained: dict[tuple[str, object, str | None], str] = {}
     for row in failed + list(errors):
         if row in errors:
             cells[row] = failure_cell(errors[row], officejs)
         elif found.status[row] == NO_LIMIT_STATUS:
             cells[row] = NO_LIMIT
         else:
-            key = (names[row] or "", dates[row].item())
+            key = (names[row] or "", dates[row].item(), classes[row] if classes else None)
             if key not in explained:
-                why = explain(key[0], amounts[row], key[1])
+                why = explain(key[0], amounts[row], key[1], key[2])
                 # None cannot happen: lookup_arrays and lookup agree (tested); #N/A is still the safe answer.
                 explained[key] = "#N/A" if why is None else failure_cell(why, officejs)
             cells[row] = explained[key]
     return cells.reshape(shape)
 
 
-def expcap(portfolio: object, assets: object, on_date: object, *, officejs: bool | None = None) -> Any:
+def expcap(
+    portfolio: object, assets: object, on_date: object, share_class: object = None, *, officejs: bool | None = None
+) -> Any:
     """The annual limit as a decimal rate (blended for tiered portfolios); NO_LIMIT where Schedule A says None."""
-    return _limit_cells("rate", portfolio, assets, on_date, None, officejs)
+    return _limit_cells("rate", portfolio, assets, on_date, None, share_class, officejs)
 
 
 def expcap_amount(
-    portfolio: object, assets: object, on_date: object, days: object = None, *, officejs: bool | None = None
+    portfolio: object,
+    assets: object,
+    on_date: object,
+    days: object = None,
+    share_class: object = None,
+    *,
+    officejs: bool | None = None,
 ) -> Any:
     """The dollar limit: annual, or for `days` days (annual x days / 365, or 366 in a leap year)."""
-    return _limit_cells("amount", portfolio, assets, on_date, days, officejs)
+    return _limit_cells("amount", portfolio, assets, on_date, days, share_class, officejs)
 
 
-def expcap_info(portfolio: object, on_date: object) -> Any:
+def expcap_info(portfolio: object, on_date: object, share_class: object = None) -> Any:
     """One readable line per portfolio: status, limit as filed, amendment, term, interpretation; or why none applies."""
-    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date})
+    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date, "share_class": share_class})
     history = default_history()
     lines: list[str] = []
-    for name, day in zip(flat["portfolio"], flat["on_date"], strict=True):
+    for name, day, klass in zip(flat["portfolio"], flat["on_date"], flat["share_class"], strict=True):
         try:
             on = cell_date(day)
-            amendment, row = resolve_row(cell_text(name), on, history)
+            amendment, row = resolve_row(cell_text(name), on, history, cell_class(klass))
             lines.append(describe_limit(amendment, row, on))
         except XlcapError as exc:
             lines.append(exc.message)  # the reason, in every runtime: this function exists to explain
     return lines[0] if shape is None else _shape(lines, shape)
 
 
-def expcap_tiers(portfolio: object, on_date: object, *, officejs: bool | None = None) -> Any:
+def expcap_tiers(portfolio: object, on_date: object, share_class: object = None, *, officejs: bool | None = None) -> Any:
     """The tier table in force (From, To, Rate), with a header row; a flat limit is one open tier."""
-    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date})
+    flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date, "share_class": share_class})
     if shape is not None:
-        raise InvalidInputError("EXPCAP_TIERS takes one portfolio and one date, not ranges. Valid: single cells.")
+        raise InvalidInputError(
+            "EXPCAP_TIERS takes one portfolio and one date, not ranges, and at most one share class. Valid: single cells."
+        )
     on = cell_date(flat["on_date"][0])
+    klass = cell_class(flat["share_class"][0])
     try:
-        _, row = resolve_row(cell_text(flat["portfolio"][0]), on, default_history())
+        _, row = resolve_row(cell_text(flat["portfolio"][0]), on, default_history(), klass)
     except XlcapError as exc:
         if isinstance(exc, InvalidInputError):
             raise
@@ -170,7 +188,7 @@ def expcap_portfolios(as_of: object = None, *, officejs: bool | None = None) -> 
         return failure_cell(exc, officejs)
     rows: list[list[Cell]] = [list(PORTFOLIO_HEADER)]
     for row in amendment.rows:
-        rows.append([row.portfolio, row.limit_text, "Permanent" if row.term_end is None else row.term_end.isoformat()])
+        rows.append([row.label, row.limit_text, "Permanent" if row.term_end is None else row.term_end.isoformat()])
     return rows
 
 
@@ -180,5 +198,8 @@ HELP = {
     "assets": "Average daily net assets in dollars (250000000, or text such as 250,000,000 or $250m), or a range.",
     "on_date": "Date the limit is wanted for: a date cell, or text as YYYY-MM-DD or m/d/yyyy; or a range.",
     "days": "Optional: days in the period (1-366). Empty (or 0) gives the annual amount.",
+    "share_class": (
+        'Optional: the share class ("A" or "Class A"), or a range; needed where limits differ by class. Empty (or 0) means none.'
+    ),
     "as_of": "Optional: the date of the schedule wanted. Empty (or 0) means today.",
 }

@@ -83,6 +83,19 @@ def cell_text(value: object, name: str = "portfolio") -> str:
     raise _refuse(name, value, valid)
 
 
+def cell_class(value: object, name: str = "share_class") -> str | None:
+    """An optional share class from a cell: text ("A", "Class A"), a whole number read as its digits, None when empty (or 0)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, str) and excel_error(value) is None:
+        return value
+    if type(value) in (int, float) and excel_error(value) is None and float(value).is_integer():  # type: ignore[arg-type]
+        return str(int(value))  # type: ignore[call-overload]
+    raise _refuse(
+        name, value, 'a share class as text, e.g. "A" or "Class A"; or an empty cell where limits do not differ by class'
+    )
+
+
 def cell_amount(value: object, name: str = "assets") -> float:
     """A positive dollar amount from a number, or from a number typed as text ("250,000,000", "$250m")."""
     if is_empty(value) or excel_error(value) is not None:

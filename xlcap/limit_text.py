@@ -77,8 +77,8 @@ SMALLEST_BREAKPOINT = 10**6  # every breakpoint in the filings is in millions; a
 _SWITCH = re.compile(r"\breach(?:es|ed)?\b|\bsubsequent day\b|\bwhether or not\b|\bon the date\b", re.IGNORECASE)
 _CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
 PER_CLASS = (
-    "it states limits per share class; xlcap does not import per-class limits yet: "
-    'give each class group its own row in the data file (share_classes = ["A", ...])'
+    "it states limits per share class, which one limit cannot hold: each class group is its own row "
+    '(share_classes = ["A", ...]), read by xlcap.class_limits'
 )
 
 

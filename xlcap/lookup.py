@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from xlcap.datafiles import default_history
 from xlcap.errors import InvalidInputError, NoScheduleError, TermEndedError, UnknownPortfolioError
 from xlcap.limits import period_amount
+from xlcap.names import class_key
 from xlcap.parse import parse_amount, parse_date
 from xlcap.schedule import Amendment, History, ScheduleRow
 
@@ -22,6 +24,7 @@ class CapResult:
     portfolio: str
     date: dt.date
     assets: float
+    share_class: str | None  # as the data names it ("A"); None when no class was given
     status: Status
     rate: float | None  # decimal fraction (0.008); None when Schedule A says "None"
     annual_amount: float | None
@@ -49,6 +52,7 @@ class CapResult:
             "portfolio": self.portfolio,
             "date": self.date.isoformat(),
             "assets": self.assets,
+            "share_class": self.share_class,
             "status": self.status,
             "rate": self.rate,
             "annual_amount": self.annual_amount,
@@ -98,7 +102,7 @@ def resolve_row(portfolio: str, on: dt.date, history: History, share_class: str 
         raise TermEndedError(
             f"{name!r} is not in Schedule A of {amendment.label}, the schedule in force on {on.isoformat()}{listed}."
         )
-    row = _row_for_class(rows, name, share_class)
+    row = row_for_class(rows, name, share_class)
     if not row.in_force_on(on):
         assert row.term_end is not None
         raise TermEndedError(
@@ -110,14 +114,51 @@ def resolve_row(portfolio: str, on: dt.date, history: History, share_class: str 
     return amendment, row
 
 
-def _row_for_class(rows: tuple[ScheduleRow, ...], name: str, share_class: str | None) -> ScheduleRow:
-    for row in rows:
-        if row.share_classes is None if share_class is None else (row.share_classes is None or share_class in row.share_classes):
-            return row
+def row_for_class(rows: tuple[ScheduleRow, ...], name: str, share_class: str | None) -> ScheduleRow:
+    """The row of `rows` (one portfolio's, in one amendment) that prices `share_class`.
+
+    The one class rule, used by the scalar and the vectorised lookups alike: a portfolio whose rows
+    carry no classes prices every class (and no class given) alike; once its limits differ by class,
+    a class is needed, matched loosely (class_key), a row with no classes standing for every class
+    not listed. Anything else is InvalidInputError naming the portfolio, the class and the valid ones.
+    """
+    key = _class_key(share_class)
+    if all(row.share_classes is None for row in rows):
+        return rows[0]
+    if key is not None:
+        for row in rows:
+            if row.share_classes is not None and any(class_key(c) == key for c in row.share_classes):
+                return row
+        for row in rows:
+            if row.share_classes is None:
+                return row
     classes = sorted(c for row in rows for c in (row.share_classes or ()))
+    others = " (or any other class)" if any(row.share_classes is None for row in rows) else ""
+    received = "no class" if key is None else repr(share_class)
     raise InvalidInputError(
-        f"Parameter 'share_class' received {share_class!r}, but {name!r} has limits per share class; valid: {', '.join(classes)}."
+        f"Parameter 'share_class' received {received}, but {name!r} has limits per share class; "
+        f"valid: {', '.join(classes)}{others}."
     )
+
+
+def _class_key(share_class: object) -> str | None:
+    """None for no class (None or blank text); the class key otherwise."""
+    if share_class is None or (isinstance(share_class, float) and math.isnan(share_class)):  # NaN: pandas' missing
+        return None
+    if not isinstance(share_class, str):
+        raise InvalidInputError(
+            f"Parameter 'share_class' received {share_class!r}, which is not a class name. "
+            'Valid: a share class as text ("A", "Class A"), or none.'
+        )
+    return class_key(share_class) or None
+
+
+def class_shown(row: ScheduleRow, share_class: str | None) -> str | None:
+    """The class a result names: the data's own spelling when the row lists it, else the key of the class given."""
+    key = _class_key(share_class)
+    if key is None or row.share_classes is None:
+        return key
+    return next((c for c in sorted(row.share_classes) if class_key(c) == key), key)
 
 
 def lookup(
@@ -142,6 +183,7 @@ def lookup(
         portfolio=row.portfolio,
         date=day,
         assets=amount,
+        share_class=class_shown(row, share_class),
         status="no_limit" if rate is None else "in_effect",
         rate=rate,
         annual_amount=row.limit.annual_amount(amount),

@@ -42,3 +42,23 @@ class NameIndex:
         close = difflib.get_close_matches(key, self._by_key, n=limit, cutoff=0.6)
         found = dict.fromkeys(contains + [self._by_key[k] for k in close])  # "Lord Abbett" lists every Lord Abbett first
         return tuple(found)[:limit]
+
+
+_CLASS_WORDS = re.compile(r"^(?:share\s+)?class(?:es)?\s+|\s+(?:share\s+)?class(?:es)?$|\s+shares?$", re.IGNORECASE)
+
+
+def class_name(share_class: str) -> str:
+    """A share class as a data file names it: single spaces, no "Class"/"Share Class" before or after, no "Shares"."""
+    text = " ".join(share_class.split())
+    previous = None
+    while previous != text:  # "Class A Shares": both ends
+        previous, text = text, _CLASS_WORDS.sub("", text).strip()
+    return text
+
+
+def class_key(share_class: str) -> str:
+    """The matching key of a share class: "Class A", "A", "a" and " class  b " read as "A" and "B".
+
+    class_name in upper case ("Institutional Class" is "INSTITUTIONAL"); empty when nothing is left.
+    """
+    return class_name(share_class).upper()

@@ -23,7 +23,8 @@ def _money(amount: float) -> str:
 def render_cap(result: CapResult, days: int | None = None) -> str:
     """A few lines a person can read: the limit, the text it came from, its term and any interpretation."""
     row = result.row
-    lines = [f"{result.portfolio} on {result.date.isoformat()}, average net assets {_money(result.assets)}"]
+    who = result.portfolio if result.share_class is None else f"{result.portfolio}, share class {result.share_class},"
+    lines = [f"{who} on {result.date.isoformat()}, average net assets {_money(result.assets)}"]
     if result.rate is None or result.annual_amount is None:
         lines.append('  Limit:      none (Schedule A says "None": no expense limit applies)')
     else:
@@ -48,6 +49,8 @@ def describe_limit(amendment: Amendment, row: ScheduleRow, on: dt.date) -> str:
     """One line for a spreadsheet cell: status, limit as filed, amendment, term, interpretation."""
     status = NO_LIMIT if row.limit.annual_rate(0.0) is None else f"In effect: {'; '.join(_limit_lines(row.limit))}"
     term = "permanent" if row.term_end is None else f"through {row.term_end.isoformat()}"
+    if row.share_classes is not None:
+        status += f" for share class{'es' * (len(row.share_classes) > 1)} {', '.join(sorted(row.share_classes))}"
     line = f'{status} (Schedule A: "{row.limit_text}"), {amendment.label}, {term}.'
     return line if row.interpretation is None else f"{line} {row.interpretation.note}"
 
@@ -93,7 +96,8 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
     ended = len(amendment.rows) - len(in_force)
     if in_force:
         header = [f"{amendment.trust}: Schedule A in force on {when}"]
-        count = f"all {len(in_force)} portfolios" if not ended else f"{len(in_force)} of {len(amendment.rows)} portfolios"
+        live, total = len({r.portfolio for r in in_force}), len(amendment.portfolios)  # a per-class portfolio counts once
+        count = f"all {live} portfolios" if not ended else f"{live} of {total} portfolios"
         status = f"In force on {when}: {count}" + (f"; {ended} ended (no continuance recorded)." if ended else ".")
     else:
         last = max(row.term_end for row in amendment.rows if row.term_end is not None)
@@ -102,7 +106,7 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
             "and no continuance is recorded.",
             f"{amendment.trust}: the latest Schedule A on file, with its end dates",
         ]
-        status = f"In force on {when}: none of {len(amendment.rows)} portfolios."
+        status = f"In force on {when}: none of {len(amendment.portfolios)} portfolios."
     header += [f"{amendment.title}, dated {amendment.date.isoformat()} ({amendment.manager})", status, ""]
     table: list[tuple[str, list[str], str, str]] = []
     footnotes: list[str] = []
@@ -113,7 +117,7 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
             note = f"interpretation [{len(footnotes)}]"
         if row.new_portfolio:
             note = ", ".join(filter(None, [note, "new portfolio"]))
-        table.append((row.portfolio, _limit_lines(row.limit), _term(row, on), note))
+        table.append((row.label, _limit_lines(row.limit), _term(row, on), note))
     out = [*header, *_table(table)]
     for i, note in enumerate(footnotes, 1):
         out.append("")
@@ -124,11 +128,11 @@ def render_schedule(amendment: Amendment, on: dt.date, today: bool = False) -> s
 def render_portfolios(amendment: Amendment, on: dt.date, every: bool, today: bool = False) -> tuple[str, str]:
     """Names in force on `on`, one per line (with --all, every row and its term); and a line for stderr saying so."""
     when = f"{on.isoformat()} (today)" if today else on.isoformat()
-    in_force = [row.portfolio for row in amendment.rows if row.in_force_on(on)]
-    ended = len(amendment.rows) - len(in_force)
-    note = f"{amendment.label}: {len(in_force)} of {len(amendment.rows)} portfolios in force on {when}"
+    in_force = list(dict.fromkeys(row.portfolio for row in amendment.rows if row.in_force_on(on)))  # once per portfolio
+    ended = len(amendment.portfolios) - len(in_force)
+    note = f"{amendment.label}: {len(in_force)} of {len(amendment.portfolios)} portfolios in force on {when}"
     if not in_force or every:
-        lines = [f"{row.portfolio}\t{_status(row, on)}" for row in amendment.rows]
+        lines = [f"{row.label}\t{_status(row, on)}" for row in amendment.rows]
         if not in_force:
             note = f"No portfolio is in force on {when}. The latest Schedule A on file ({amendment.label}), with end dates:"
         return "\n".join(lines), note
@@ -166,8 +170,12 @@ def render_import(imported: ImportedAmendment, changes: Changes) -> str:
         notes += ["new portfolio"] * row.new_portfolio + ["interpretation"] * (row.interpretation is not None)
         notes += [f"problem [{numbers[id(p)]}]" for p in imported.problems if _about(p, row)]
         term = "permanent" if row.permanent else row.term_end.isoformat() if row.term_end else "not read"
-        table.append((row.portfolio or "(no name)", _limit_lines(row.limit), term, ", ".join(notes)))
-    out += ["", f"Schedule A: {len(imported.rows)} portfolios", *_table(table), ""]
+        name = row.portfolio or "(no name)"
+        if row.share_classes is not None:  # one line per class group: say whose limit it is
+            name += f", Class{'es' * (len(row.share_classes) > 1)} {', '.join(row.share_classes)}"
+        table.append((name, _limit_lines(row.limit), term, ", ".join(notes)))
+    count = len({row.portfolio for row in imported.rows})
+    out += ["", f"Schedule A: {count} portfolios", *_table(table), ""]
     unresolved = len(imported.unresolved)
     out.append(f"Problems: {len(imported.problems)}, {unresolved} unresolved" if imported.problems else "Problems: none")
     for n, p in enumerate(imported.problems, 1):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from xlcap.errors import ScheduleDataError
 from xlcap.limits import Band, Limit
-from xlcap.names import NameIndex
+from xlcap.names import NameIndex, class_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,13 @@ class ScheduleRow:
 
     def in_force_on(self, on: dt.date) -> bool:
         return self.term_end is None or on <= self.term_end
+
+    @property
+    def label(self) -> str:
+        """The row as a person names it: the portfolio, and its class group when the limit is per class."""
+        if self.share_classes is None:
+            return self.portfolio
+        return f"{self.portfolio}, Class{'es' * (len(self.share_classes) > 1)} {', '.join(sorted(self.share_classes))}"
 
     @property
     def tiers(self) -> tuple[Band, ...]:
@@ -86,6 +93,8 @@ class Amendment:
         by_name: dict[str, list[ScheduleRow]] = {}
         for row in self.rows:
             by_name.setdefault(row.portfolio, []).append(row)
+        for name, rows in by_name.items():
+            _check_classes(name, rows)
         object.__setattr__(self, "_rows_by_name", {k: tuple(v) for k, v in by_name.items()})
         object.__setattr__(self, "names", NameIndex(by_name, {}))
 
@@ -107,6 +116,21 @@ class Amendment:
 
     def with_rows(self, rows: tuple[ScheduleRow, ...]) -> Amendment:
         return replace(self, rows=rows)
+
+
+def _check_classes(name: str, rows: list[ScheduleRow]) -> None:
+    """One portfolio's rows must name each class once: one row per class group, at most one for "every other class"."""
+    if sum(row.share_classes is None for row in rows) > 1:
+        raise ValueError(f"portfolio {name!r} is listed more than once without share_classes; valid: one row per class group")
+    seen: dict[str, str] = {}
+    for row in rows:
+        for typed in row.share_classes or ():
+            key = class_key(typed)
+            if not key:
+                raise ValueError(f'portfolio {name!r}: share class {typed!r} is empty; valid: class names such as "A"')
+            if key in seen:
+                raise ValueError(f"portfolio {name!r}: share class {typed!r} is in two rows (also as {seen[key]!r})")
+            seen[key] = typed
 
 
 @dataclass(frozen=True)

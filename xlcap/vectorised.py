@@ -21,8 +21,10 @@ import pandas as pd
 from xlcap.datafiles import default_history
 from xlcap.errors import InvalidInputError, XlcapError
 from xlcap.limits import Band, Limit
+from xlcap.lookup import row_for_class
+from xlcap.names import class_key
 from xlcap.parse import parse_amount, parse_date
-from xlcap.schedule import History
+from xlcap.schedule import History, ScheduleRow
 
 STATUSES = ("in_effect", "no_limit", "term_ended", "no_schedule", "unknown_portfolio", "invalid_input")
 IN_EFFECT, NO_LIMIT, TERM_ENDED, NO_SCHEDULE, UNKNOWN, INVALID = range(len(STATUSES))
@@ -34,17 +36,21 @@ _FOREVER = np.iinfo(np.int64).max
 class _Tables:
     """The history flattened to arrays.
 
-    A cell is (amendment, portfolio) flattened to amendment * len(names) + name; one extra
-    cell at the end stands for "no such row", and one extra limit at the end (id -1) for
-    "no limit listed", so invalid rows need no special casing in the arithmetic.
+    A cell is (amendment, portfolio, class slot) flattened to
+    (amendment * len(names) + name) * len(slots) + slot, where slot 0 is "no class given", one
+    slot per class any row names (by class_key), and the last slot any other class. Each cell
+    holds the row the scalar lookup's row_for_class picks, or "a class is needed" (per_class).
+    One extra cell at the end stands for "no such row", and one extra limit at the end (id -1)
+    for "no limit listed", so invalid rows need no special casing in the arithmetic.
     """
 
     names: tuple[str, ...]
+    class_slots: dict[str, int]  # class_key -> slot; 0 is no class, len(class_slots) + 1 any other class
     amendment_days: npt.NDArray[np.int64]  # each amendment's date, days since 1970-01-01
     amendment_numbers: npt.NDArray[np.int64]
     limit_of: npt.NDArray[np.int64]  # cell -> limit id, -1 when not listed
     term_end: npt.NDArray[np.int64]  # cell -> last day in force (days), _FOREVER if permanent or not listed
-    per_class: npt.NDArray[np.bool_]  # cell -> limits differ by share class, so a class is needed
+    per_class: npt.NDArray[np.bool_]  # cell -> the class given (or none) does not pick a row: InvalidInputError
     offset: npt.NDArray[np.int64]  # limit id -> its first tier in the flat tier arrays
     is_none: npt.NDArray[np.bool_]  # limit id -> Schedule A says "None"
     tiered: tuple[tuple[int, npt.NDArray[np.float64]], ...]  # (limit id, tier floors) for limits of 2+ tiers
@@ -58,7 +64,12 @@ class _Tables:
 def _tables(history: History) -> _Tables:
     names = history.names.canonical
     column = {name: i for i, name in enumerate(names)}
-    cells = len(history.amendments) * len(names)
+    keys = sorted({class_key(c) for a in history.amendments for row in a.rows for c in (row.share_classes or ())})
+    class_slots = {key: i for i, key in enumerate(keys, 1)}
+    # What each slot asks row_for_class: no class, each known class, and a class no row names.
+    asked: list[str | None] = [None, *keys, "\x00other"]
+    slots = len(asked)
+    cells = len(history.amendments) * len(names) * slots
     limit_of = np.full(cells + 1, -1, dtype=np.int64)
     term_end = np.full(cells + 1, _FOREVER, dtype=np.int64)
     per_class = np.zeros(cells + 1, dtype=bool)
@@ -85,21 +96,33 @@ def _tables(history: History) -> _Tables:
                 owed += r * (hi - lo)
         return len(offset) - 1
 
-    for a, amendment in enumerate(history.amendments):
-        for row in amendment.rows:
-            cell = a * len(names) + column[row.portfolio]
-            if row.share_classes is not None:
-                per_class[cell] = True  # lookup_many takes no class; the scalar lookup does
-                continue
+    limit_ids: dict[int, int] = {}  # id(row) -> its limit id: a row serving several slots is priced once
+
+    def row_limit(row: ScheduleRow) -> int:
+        if id(row) not in limit_ids:
             bands = row.limit.tier_view()
-            limit_of[cell] = add_limit(((0.0, None, np.nan),) if bands is None else bands)  # a stand-in band, replaced
+            limit_ids[id(row)] = add_limit(((0.0, None, np.nan),) if bands is None else bands)  # a stand-in band, replaced
             if bands is None:
-                own.append((int(limit_of[cell]), row.limit))
-            if row.term_end is not None:
-                term_end[cell] = (row.term_end - _EPOCH).days
+                own.append((limit_ids[id(row)], row.limit))
+        return limit_ids[id(row)]
+
+    for a, amendment in enumerate(history.amendments):
+        for name in amendment.portfolios:
+            rows = amendment.rows_for(name)
+            first = (a * len(names) + column[name]) * slots
+            for slot, share_class in enumerate(asked):
+                try:
+                    row = row_for_class(rows, name, share_class)
+                except InvalidInputError:
+                    per_class[first + slot] = True
+                    continue
+                limit_of[first + slot] = row_limit(row)
+                if row.term_end is not None:
+                    term_end[first + slot] = (row.term_end - _EPOCH).days
     add_limit(())  # id -1: the stand-in for rows with no limit listed
     return _Tables(
         names=names,
+        class_slots=class_slots,
         amendment_days=np.array([(a.date - _EPOCH).days for a in history.amendments], dtype=np.int64),
         amendment_numbers=np.array([a.number for a in history.amendments], dtype=np.int64),
         limit_of=limit_of,
@@ -155,6 +178,26 @@ def _resolve_names(portfolios: Any, history: History, tables: _Tables) -> npt.ND
     return lookup[codes]
 
 
+def _resolve_classes(classes: Any, tables: _Tables) -> npt.NDArray[np.int64]:
+    """Each row's class slot: 0 for none (None, NaN, blank), its slot when a row names it, else the last slot.
+
+    A value that is not text (a number, a date) gets slot -1: invalid input, as the scalar lookup says.
+    """
+    codes, uniques = _factorize(np.asarray(classes, dtype=object))
+    other = len(tables.class_slots) + 1
+    slot_of = np.array([_class_slot(u, tables.class_slots, other) for u in uniques], dtype=np.int64)
+    return slot_of[codes]
+
+
+def _class_slot(value: object, class_slots: dict[str, int], other: int) -> int:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return 0
+    if not isinstance(value, str):
+        return -1
+    key = class_key(value)
+    return 0 if not key else class_slots.get(key, other)
+
+
 def _to_days(dates: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Days since 1970-01-01 for each date, and which rows could not be read as dates."""
     arr = np.asarray(dates)
@@ -201,27 +244,38 @@ class Lookups:
     term_end: npt.NDArray[np.datetime64]  # NaT when permanent or unknown
 
 
-def lookup_arrays(portfolios: Any, assets: Any, dates: Any, *, history: History | None = None) -> Lookups:
+def lookup_arrays(
+    portfolios: Any, assets: Any, dates: Any, share_classes: Any = None, *, history: History | None = None
+) -> Lookups:
     """lookup_many without the DataFrame, for callers that want arrays (the Excel functions)."""
     history = history or default_history()
     t = _tables(history)
-    inputs: tuple[Any, ...] = (portfolios, assets, dates)
+    inputs: tuple[Any, ...] = (portfolios, assets, dates, share_classes)
     n = max((len(v) for v in inputs if not isinstance(v, (str, bytes)) and np.ndim(v) > 0), default=1)
     name_idx = _resolve_names(_broadcast(portfolios, n), history, t)
     amount, bad_amount = _to_assets(_broadcast(assets, n))
     days, bad_date = _to_days(_broadcast(dates, n))
-    if not len(name_idx) == len(amount) == len(days) == n:
+    # No class given anywhere is the common case: slot 0 for every row, without reading a column.
+    slot = np.zeros(n, dtype=np.int64) if share_classes is None else _resolve_classes(_broadcast(share_classes, n), t)
+    if not len(name_idx) == len(amount) == len(days) == len(slot) == n:
+        given = {"portfolios": name_idx, "assets": amount, "dates": days} | (
+            {} if share_classes is None else {"share_classes": slot}
+        )
+        names, lengths = ", ".join(f"'{k}'" for k in given), ", ".join(str(len(v)) for v in given.values())
         raise InvalidInputError(
-            f"Parameters 'portfolios', 'assets' and 'dates' have lengths {len(name_idx)}, {len(amount)} and {len(days)}; "
-            "valid: equal lengths, or a single value to repeat."
+            f"Parameters {names.rsplit(', ', 1)[0]} and {names.rsplit(', ', 1)[1]} have lengths "
+            f"{lengths.rsplit(', ', 1)[0]} and {lengths.rsplit(', ', 1)[1]}; valid: equal lengths, or a single value to repeat."
         )
 
     amend_idx = np.searchsorted(t.amendment_days, days, side="right") - 1
     known = name_idx >= 0
     scheduled = (amend_idx >= 0) & ~bad_date
     found = known & scheduled
-    cell = np.where(found, amend_idx * len(t.names) + name_idx, len(t.limit_of) - 1)
+    slots = len(t.class_slots) + 2
+    cell = np.where(found, (amend_idx * len(t.names) + name_idx) * slots + np.maximum(slot, 0), len(t.limit_of) - 1)
     lid = t.limit_of[cell]  # -1 (the stand-in limit) where nothing is listed
+    # A class that is not text is refused once the portfolio is listed, as the scalar lookup refuses it.
+    bad_class = (slot < 0) & ((lid >= 0) | t.per_class[cell])
     term = t.term_end[cell]
 
     first = t.offset[lid]
@@ -241,7 +295,7 @@ def lookup_arrays(portfolios: Any, assets: Any, dates: Any, *, history: History 
             rate[rows] = [limit.annual_rate(float(a)) for a in amount[rows]]
 
     status = np.select(
-        [bad_amount | bad_date | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
+        [bad_amount | bad_date | bad_class | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
         [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
         default=IN_EFFECT,
     ).astype(np.int8)
@@ -262,15 +316,16 @@ def lookup_many(
     assets: Sequence[float] | Any,
     dates: Sequence[dt.date] | Any,
     *,
+    share_classes: Sequence[str | None] | str | Any | None = None,
     history: History | None = None,
 ) -> pd.DataFrame:
-    """Vectorised `lookup`: one row out per row in, scalars broadcast.
+    """Vectorised `lookup`: one row out per row in, scalars broadcast (a class per row, or one for all).
 
     Columns: portfolio (canonical name, NaN when unknown), status (one of STATUSES),
     rate (NaN unless in effect), annual_amount, amendment (0 when none), term_end (NaT when
     permanent or unknown). Failed rows carry their status; `explain` gives the message.
     """
-    found = lookup_arrays(portfolios, assets, dates, history=history)
+    found = lookup_arrays(portfolios, assets, dates, share_classes, history=history)
     return pd.DataFrame(
         {
             "portfolio": pd.Categorical.from_codes(found.portfolio, categories=pd.Index(found.names)),
@@ -283,12 +338,14 @@ def lookup_many(
     )
 
 
-def explain(portfolio: object, assets: object, date: object, *, history: History | None = None) -> XlcapError | None:
+def explain(
+    portfolio: object, assets: object, date: object, share_class: object = None, *, history: History | None = None
+) -> XlcapError | None:
     """The error the scalar lookup gives for one row (None if it succeeds): the message for a failed row."""
     from xlcap.lookup import lookup
 
     try:
-        lookup(portfolio, assets, date, history=history)  # type: ignore[arg-type]
+        lookup(portfolio, assets, date, share_class=share_class, history=history)  # type: ignore[arg-type]
     except XlcapError as exc:
         return exc
     return None
