@@ -50,3 +50,14 @@ term_clause = "test"
 
 """
     (data_dir / f"amendment-{number:03d}.toml").write_text(header + portfolios, encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say it loudly at the end when the LibreOffice tests were skipped: they are the workbook's only recalculation."""
+    from tests.libreoffice import SKIP_REASON
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)]
+    if skipped:
+        terminalreporter.section("LIBREOFFICE NOT INSTALLED", sep="!", red=True, bold=True)
+        terminalreporter.write_line(f"{len(skipped)} workbook tests were SKIPPED: no formula was recalculated or checked.")
+        terminalreporter.write_line("Install LibreOffice (apt-get install libreoffice-calc-nogui) and run again; CI runs them.")
