@@ -45,14 +45,20 @@ SLOW_OR_NOT_A_GUARD = {
     "tests/test_lint.py": "ruff and mypy judge style, not behaviour",
     "tests/test_golden.py": "the golden files are written by the code under test: a mutant only they catch is a survivor",
     "tests/test_udf_officejs.py": "needs an xlwings licence key",
+    "tests/test_mutation_tool.py": "runs this script",
 }
 # Modules that may be mutated; `only` narrows one to some functions (send: its log).
 MODULES: dict[str, list[str]] = {
     "money": [], "limits": [], "schedule": [], "lookup": [], "vectorised": [], "capcalc": [], "excel_values": [],
     "send": ["xlcap.send.x_read_log__mutmut_*", "xlcap.send.x__log__mutmut_*"],
 }  # fmt: skip
-# mutmut's exit codes per mutant: a failing test (1, 3) or a timeout (an endless loop) is caught.
-CAUGHT, SURVIVED, NOT_RUN = {1, 3, 24, -24, 36, 152, 255}, {0}, {None, 2}
+# mutmut's exit codes per mutant: a failing test (1, 3), a timeout (an endless loop: 24, 36, 152, 255,
+# or -9 when the CPU limit kills it) or a crash of the test process (-11) is caught.
+CAUGHT, SURVIVED, NOT_RUN = {1, 3, 24, -24, 36, 152, 255, -9, -11}, {0}, {None, 2}
+
+
+class MutmutFailed(Exception):
+    """mutmut could not test a module (most often: a test fails on the unchanged code)."""
 
 
 @dataclass
@@ -159,7 +165,7 @@ def run_module(module: str, base: Path, minutes: float, jobs: int, equivalent: d
     meta = work / "mutants" / "xlcap" / f"{module}.py.meta"
     if not meta.exists() or (proc.returncode != 0 and not timed_out):
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise SystemExit(f"{module}: mutmut failed (exit {proc.returncode}); see {log}:\n{tail}")
+        raise MutmutFailed(f"{module}: mutmut failed (exit {proc.returncode}); see {log}:\n{tail}")
     codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     if only:
         codes = {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in only)}
@@ -188,10 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     equivalent = read_equivalents()
     base = Path(os.environ.get("XLCAP_MUTATION_DIR") or Path(tempfile.gettempdir()) / f"xlcap-mutation-{os.getuid()}")
     scores: list[Score] = []
+    failed: list[str] = []
     for module in modules:
         started = time.monotonic()
         print(f"{module}: mutating xlcap/{module}.py in {base / module} ...", flush=True)
-        score = run_module(module, base, args.minutes, args.jobs, equivalent, args.tests)
+        try:
+            score = run_module(module, base, args.minutes, args.jobs, equivalent, args.tests)
+        except MutmutFailed as exc:
+            print(exc, flush=True)
+            failed.append(module)
+            continue
         scores.append(score)
         print(f"{module}: {len(score.codes)} mutants in {time.monotonic() - started:.0f} s"
               + (f" (stopped at {args.minutes:g} min)" if score.timed_out else ""), flush=True)  # fmt: skip
@@ -210,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'total':<14}{total:>8}{caught:>8}{scored - caught:>9}{sum(len(s.listed_equivalent) for s in scores):>7}"
           f"{sum(len(s.not_run) for s in scores):>8}{100.0 * caught / scored if scored else 100.0:>7.1f}%")  # fmt: skip
     print("score = killed / (killed + survived); equivalent mutants (tools/equivalent-mutants.txt) and those not run left out")
+    if failed:
+        print(f"NOT SCORED (mutmut failed): {', '.join(failed)}")
+        return 2
     return 1 if scored > caught else 0
 
 
