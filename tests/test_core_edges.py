@@ -187,6 +187,24 @@ def test_one_managers_report_keeps_only_their_portfolios(tmp_path: Path) -> None
     assert [(t.portfolio, t.rate) for t in lazard.tiers] == [("Lazard Mid-Cap Portfolio", 0.008)]
     assert [row.portfolio for _, row in lazard.schedule] == ["Lazard Mid-Cap Portfolio"]
     assert (lazard.month, lazard.method, lazard.source) == (full.month, full.method, full.source)
+    assert full.source == str(tmp_path / "actuals.csv")
+
+
+def test_schedule_rows_and_tiers_in_filed_order(tmp_path: Path) -> None:
+    # Schedule A lists Met/AIM Capital Appreciation before Batterymarch Growth and Income: the workbook's
+    # Schedule sheet and tier table follow the filing, not the alphabet
+    text = (
+        "2008-01,Batterymarch Growth and Income,1250000000,31,600000.00,80000.00\n"
+        "2008-01,Met/AIM Capital Appreciation,100000000,31,80000.00,20000.00\n"
+    )
+    report = _report(tmp_path, text, "2008-01")
+    assert [row.portfolio for _, row in report.schedule] == [
+        "Met/AIM Capital Appreciation Portfolio", "Batterymarch Growth and Income Portfolio",
+    ]  # fmt: skip
+    assert [(t.portfolio, t.rate) for t in report.tiers][:2] == [
+        ("Met/AIM Capital Appreciation Portfolio", 0.0125), ("Batterymarch Growth and Income Portfolio", 0.0065),
+    ]  # fmt: skip
+    assert len(report.tiers) == 6  # one flat tier, five Batterymarch tiers
 
 
 @pytest.mark.parametrize("method", ["fytd", "monthly"])
@@ -205,6 +223,7 @@ def test_a_fund_of_ten_dollars_at_its_limit_is_near_it(tmp_path: Path, method: s
     assert janus["status"] == "Near limit"  # no headroom at all, however small the fund
     # asset-years = 10 x 31 / 366 = 310 / 366; gross ratio = 0.01 x 366 / 310 = 0.0118064516...
     assert janus["gross_ratio"] == pytest.approx(3.66 / 310, rel=1e-12)
+    assert janus["net_ratio"] == pytest.approx(3.66 / 310, rel=1e-12)  # nothing waived: the same
 
 
 @pytest.mark.parametrize("method", ["fytd", "monthly"])
@@ -336,8 +355,8 @@ def test_rows_for_an_unlisted_portfolio_is_an_empty_tuple() -> None:
     assert [r.limit_text for r in no12.rows_for("Lazard Mid-Cap Portfolio")] == ["0.80%"]
 
 
-def test_an_amendment_resolves_the_names_of_its_own_schedule() -> None:
-    no12 = xlcap.default_history().amendments[0]
+def test_an_amendment_resolves_the_names_of_its_own_schedule(data_dir: Path) -> None:
+    no12 = load_history(data_dir).amendments[0]  # loaded here, not the cached default: the index is built in this test
     assert no12.names.resolve("lazard midcap") == "Lazard Mid-Cap Portfolio"
     assert no12.names.resolve("Test Growth") is None
 
