@@ -3,10 +3,11 @@
     python tools/mutation.py money limits capcalc lookup      # or: all
     python tools/mutation.py --minutes 5 --jobs 1 capcalc
 
-For each module named, mutmut (the `dev` extra) changes the code one small way at a time
-(`>=` to `>`, `+` to `-`, a constant, a dropped argument...) and runs that module's fast tests,
-LibreOffice skipped (XLCAP_SKIP_LIBREOFFICE=1), against each change. A mutant is *killed*
-when a test fails. The score per module is killed / (mutants - equivalent): equivalent mutants
+For each module named, mutmut (in the `test` extra) changes the code one small way at a time
+(`>=` to `>`, `+` to `-`, a constant, a dropped argument...) and runs, against each change, the
+fast tests that reach the changed function (mutmut records which tests call which function;
+LibreOffice is skipped with XLCAP_SKIP_LIBREOFFICE=1). A mutant is *killed* when a test fails
+(or crashes, or hangs). The score per module is killed / (mutants - equivalent): equivalent mutants
 change nothing a caller can observe and are listed, each with the reason, in
 tools/equivalent-mutants.txt. Every surviving mutant is printed with its diff: write a test
 that kills it, or add it to that file with the reason.
@@ -15,7 +16,8 @@ Each module runs in its own fresh copy of the checkout (uncommitted changes incl
 $XLCAP_MUTATION_DIR (default: a folder in the system temp dir), never in the checkout itself,
 and stops after --minutes (what was not reached is counted as "not run"). The golden-workbook
 test is left out on purpose: a mutant only the golden files notice counts as a survivor.
-Exit status 1 when a mutant survived that the file does not list, so this can gate a branch.
+Exit status 1 when a mutant survived that the file does not list, so this can gate a branch;
+2 when mutmut could not run a module (most often: a test fails on the unchanged code).
 mutmut 3 mutates code inside functions only: module-level constants (capcalc.NEAR_LIMIT, ...)
 are guarded by hand-planted tests instead (tests/test_planted_bugs.py).
 """
