@@ -34,6 +34,26 @@ limit = { kind = "flat", rate = "0.85%" }
 term_end = 2009-04-30
 """
 
+# A made-up Amendment No. 13: Lazard raised to 0.85%, and a new Test Growth Portfolio at 0.90%.
+TEST_GROWTH_13 = """[[portfolio]]
+name = "Lazard Mid-Cap Portfolio"
+limit_text = "0.85%"
+source_lines = [2, 2]
+limit = { kind = "flat", rate = "0.85%" }
+term_end = 2009-04-30
+
+[[portfolio]]
+name = "Test Growth Portfolio"
+limit_text = "0.90%"
+source_lines = [3, 3]
+limit = { kind = "flat", rate = "0.90%" }
+term_end = 2009-04-30
+new_portfolio = true
+"""
+TEST_GROWTH_13_TEXT = (
+    "AMENDMENT NO. 13 (a test document, not a filing)\nLazard Mid-Cap Portfolio 0.85%\nTest Growth Portfolio 0.90%\n"
+)
+
 
 def add_test_amendment(data_dir: Path, number: int, date: str, text: str, portfolios: str) -> None:
     """A made-up amendment (not a filing) in a private data folder: its text file, hash-pinned, and its rows as TOML."""
