@@ -21,3 +21,14 @@ def test_matches_the_reviewed_golden_workbook(name: str, tmp_path: Path) -> None
     assert sorted(fresh) == sorted(golden)
     for part in sorted(golden):
         assert element_diff(golden[part], fresh[part]) is None, f"{name}: {part}: {element_diff(golden[part], fresh[part])}"
+
+
+def test_regenerate_lists_what_changed(tmp_path: Path) -> None:
+    """regenerate.py prints the changed parts for the reviewer's commit message: none for the same build."""
+    from tests.golden.regenerate import changes
+
+    trust = HERE / "hand-2008-02-trust.xlsx"
+    assert changes(trust, build(tmp_path / "same.xlsx", **GOLDEN["hand-2008-02-trust.xlsx"])) == []  # type: ignore[arg-type]
+    other = changes(trust, build(tmp_path / "jan.xlsx", month="2008-01"))
+    assert any(line.startswith("xl/worksheets/sheet1.xml: ") for line in other), other
+    assert changes(tmp_path / "missing.xlsx", trust) == ["(new file)"]

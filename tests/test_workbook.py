@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -12,12 +11,9 @@ import openpyxl
 import pytest
 
 from tests.conftest import LAZARD_AT_85, add_test_amendment
-from tests.libreoffice import SOFFICE, convert
+from tests.libreoffice import convert, needs_libreoffice
 from tests.workbooks import SAMPLE, build
 
-needs_libreoffice = pytest.mark.skipif(
-    SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice not installed (CI installs it)"
-)
 ALLOWED_FUNCTIONS = {"ROUND", "IF", "ISNUMBER", "INDEX", "MATCH", "IFERROR", "SUMPRODUCT", "DATE", "YEAR", "MAX", "AND",
                      "NOT", "SUM", "SUBTOTAL"}  # fmt: skip
 CASES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -11,7 +12,7 @@ def excel_round(value: float, digits: int = 2) -> float:
     Python's round() rounds the binary value half to even (round(2.675, 2) == 2.67); Excel's
     ROUND(2.675, 2) is 2.68, because it works on the 15-digit decimal the user sees.
     """
-    if value != value or value in (float("inf"), float("-inf")):
-        return value
+    if not math.isfinite(value):
+        return value  # NaN and infinities have no cents
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(f"{value:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
