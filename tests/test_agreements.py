@@ -15,6 +15,7 @@ tests/answers/cap_cases.csv, written by hand from Amendment No. 12.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -108,8 +109,9 @@ def test_acme_amendments_by_date(two: Path, on: str, amendment: int, annual: flo
 
 def test_the_60_day_notice_ends_the_term(two: Path) -> None:
     assert xlcap.lookup("Acme Growth", "$100m", "2008-10-31").term_end == dt.date(2008, 10, 31)
-    with pytest.raises(TermEndedError, match=r"ended on 2008-10-31 \(termination noticed 2008-09-01"):
+    with pytest.raises(TermEndedError, match=r"ended on 2008-10-31 \(termination noticed 2008-09-01") as caught:
         xlcap.lookup("Acme Growth", "$100m", "2008-11-01")
+    assert caught.value.message.endswith(f"record it in events.toml of agreement 'acme' ({two / 'acme'}).")
     # Met Investors' notice stays 90 days: its agreement's own terms
     assert {h.id: h.terms.notice_days for h in default_agreements()} == {"acme": 60, "met-investors": 90}
 
@@ -430,6 +432,34 @@ def test_acme_report_recalculated_in_libreoffice(two: Path, tmp_path: Path, caps
     # Lazard Mid-Cap (Acme's, not Met's 0.80%): 0.90% x $50m = $450,000; x 31/366 = 13,950,000/366 = 38,114.754... = $38,114.75;
     # covered 35,000 is under it: no waiver
     assert (lazard["Limit $ (month)"], lazard["Covered expenses"], lazard["Waiver (month)"]) == (38_114.75, 35_000.0, 0)
+
+
+def test_send_finds_the_agreement_its_workbooks_were_made_for(
+    two: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "acme.csv").write_text(ACME_ACTUALS, encoding="utf-8")
+    (tmp_path / "acme.toml").write_text(ACME_RECIPIENTS, encoding="utf-8")
+    out = str(tmp_path / "out")
+    code, _, err = run(capsys, "report", "--month", "2008-08", "--agreement", "acme", "--actuals", str(tmp_path / "acme.csv"),
+                       "--recipients", str(tmp_path / "acme.toml"), "--out", out)  # fmt: skip
+    assert code == 0, err
+    # "Lazard Mid-Cap" in the recipients is in both agreements; the workbooks' portfolios name Acme's alone
+    code, stdout, err = run(
+        capsys, "send", "--month", "2008-08", "--out", out, "--recipients", str(tmp_path / "acme.toml"), "--dry-run"
+    )
+    assert code == 0, err
+    assert "Written for review: Acme Advisers -> caps@acme.example.com" in stdout
+
+
+def test_lite_embeds_every_agreement(two: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from xlcap import lite
+
+    names = [name for name, _ in lite.package_files()]
+    assert {"data/acme/amendment-002.toml", "data/met-investors/amendment-012.txt"} <= set(names)
+    zipfile.ZipFile(io.BytesIO(lite._zip(lite.PACKAGE_DIR))).extractall(tmp_path / "lite")
+    assert [h.id for h in load_agreements(tmp_path / "lite" / "xlcap" / "data")] == ["acme", "met-investors"]
 
 
 def test_met_investors_report_is_the_same_from_a_folder_of_several(

@@ -93,3 +93,16 @@ class Agreements:
             f"({self.choices}).{hint} Run 'xlcap portfolios --agreement ID' for each list.",
             suggestions=suggestions,
         )
+
+    def naming_all(self, portfolios: Sequence[str]) -> History:
+        """The one agreement whose schedules name every one of `portfolios` (a month's workbooks come from one)."""
+        if len(self.all) == 1:
+            return self.all[0]
+        naming = [h for h in self.all if all(h.names.resolve(p) is not None for p in portfolios)]
+        if len(naming) == 1:
+            return naming[0]
+        raise InvalidInputError(
+            f"The portfolios {', '.join(map(repr, portfolios[:3]))}{'...' * (len(portfolios) > 3)} are named by "
+            f"{len(naming) or 'no'} agreements of the data folder, not one. Valid: one agreement's portfolios, "
+            f"of {self.choices}."
+        )

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from xlcap.datafiles import default_agreements
+from xlcap.datafiles import DATA_DIR, default_agreements
 from xlcap.errors import InvalidInputError, NoScheduleError, TermEndedError, UnknownPortfolioError
 from xlcap.limits import period_amount
 from xlcap.names import class_key
@@ -114,9 +114,15 @@ def resolve_row(portfolio: str, on: dt.date, history: History, share_class: str 
             f"The expense limitation for {name!r} ended on {row.term_end.isoformat()} ({row.term_basis}); no continuance is "
             f"recorded, so no limit is in force on {on.isoformat()}. Valid dates: {amendment.date.isoformat()} to "
             f"{row.term_end.isoformat()}. If the Independent Trustees approved a continuance, "
-            "record it in xlcap/data/events.toml."
+            f"record it in {_events_file(amendment, history)}."
         )
     return amendment, row
+
+
+def _events_file(amendment: Amendment, history: History) -> str:
+    """Where a continuance is recorded: the bundled data's file, or the events.toml of the user's agreement."""
+    folder = amendment.source_path.parent
+    return "xlcap/data/events.toml" if folder == DATA_DIR else f"events.toml of agreement {history.id!r} ({folder})"
 
 
 def row_for_class(rows: tuple[ScheduleRow, ...], name: str, share_class: str | None) -> ScheduleRow:

@@ -350,7 +350,7 @@ def lookup_many(
     Failed rows carry their status; `explain` gives the message.
     """
     found = lookup_arrays(portfolios, assets, dates, share_classes, agreements=agreements, history=history)
-    agreement_codes = np.zeros(len(found.status), dtype=np.int64) if found.agreement is None else found.agreement
+    agreement_codes = np.zeros(len(found.status), dtype=np.int8) if found.agreement is None else found.agreement
     return pd.DataFrame(
         {
             "portfolio": pd.Categorical.from_codes(found.portfolio, categories=pd.Index(found.names)),
