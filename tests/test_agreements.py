@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import xlcap
 from tests.conftest import DATA, read_answers
@@ -228,6 +230,40 @@ def test_one_agreement_for_every_row(two: Path) -> None:
     assert frame["agreement"].tolist() == ["met-investors", "met-investors"]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["Acme Growth", "acme income", "Lazard Mid-Cap", "Janus Forty", "Acme Grwth", "", "Acme Growth Fund"]
+            ),
+            st.sampled_from([100e6, 0.0, -5.0, "$250m"]),
+            st.sampled_from(["2007-12-31", "2008-01-31", "2008-07-01", "2008-10-31", "2008-11-01", "not a date"]),
+            st.sampled_from([None, "A", "b", "Z", ""]),
+            st.sampled_from([None, "acme", "Met Investors Series Trust", "met", "Zenith", "trust", ""]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_damaged_rows_across_agreements_answer_as_lookup_does(two: Path, rows: list[tuple[Any, ...]]) -> None:
+    """Unknown, ambiguous and misspelt agreements, bad classes, amounts and dates: each row answers as the scalar
+    lookup does, or with the status of the error it raises; never another agreement's figure."""
+    names, assets, dates, classes, chosen = (list(c) for c in zip(*rows, strict=True))
+    frame = xlcap.lookup_many(names, assets, dates, share_classes=classes, agreements=chosen)
+    for i, (name, amount, on, klass, agreement) in enumerate(rows):
+        try:
+            result = xlcap.lookup(name, amount, on, share_class=klass, agreement=agreement)
+        except xlcap.XlcapError as exc:
+            assert frame["status"][i] == exc.code, (rows[i], exc.message)
+            assert "valid" in exc.message.lower() or exc.code in ("term_ended", "no_schedule", "unknown_portfolio")
+            continue
+        assert (frame["status"][i], frame["agreement"][i], frame["amendment"][i]) == (
+            result.status, result.agreement, result.amendment,
+        ), rows[i]  # fmt: skip
+        assert frame["annual_amount"][i] == pytest.approx(result.annual_amount, rel=1e-12, nan_ok=True), rows[i]
+
+
 # --- the data folder -------------------------------------------------------------------------------------
 
 
@@ -249,6 +285,14 @@ def test_two_agreements_with_one_id_are_refused(two: Path) -> None:
     used_twice = r"Agreement id 'met-investors' \(Met Investors Series Trust\) is empty or used twice"
     with pytest.raises(ScheduleDataError, match=used_twice):
         load_agreements(two)
+
+
+def test_data_check_refuses_two_agreements_with_one_id(two: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (two / "acme" / "agreement.toml").read_text(encoding="utf-8")
+    (two / "acme" / "agreement.toml").write_text(text.replace('id = "acme"', 'id = "met-investors"'), encoding="utf-8")
+    code, out, _ = run(capsys, "data", "check")
+    assert code == 3
+    assert "Agreement id 'met-investors' (Met Investors Series Trust) is empty or used twice" in out
 
 
 def test_data_check_checks_every_agreement(two: Path, capsys: pytest.CaptureFixture[str]) -> None:

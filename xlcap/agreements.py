@@ -16,6 +16,15 @@ from xlcap.schedule import History
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def chosen(agreement: object) -> object:
+    """None when no agreement is given: None, blank text, or NaN (pandas' missing value); else as given."""
+    if agreement is None or (isinstance(agreement, str) and not agreement.strip()):
+        return None
+    if isinstance(agreement, float) and agreement != agreement:
+        return None
+    return agreement
+
+
 def agreement_key(text: str) -> str:
     """How an agreement id or trust name is matched: lower case, letters and digits only."""
     return _NOT_ALNUM.sub("", text.lower().replace("&", "and"))
@@ -51,7 +60,8 @@ class Agreements:
 
     def get(self, agreement: object = None) -> History:
         """The agreement named by id or trust (loosely: 'acme' finds 'Acme Funds Trust'); the only one when None."""
-        if agreement is None or (isinstance(agreement, str) and not agreement.strip()):
+        agreement = chosen(agreement)
+        if agreement is None:
             if len(self.all) == 1:
                 return self.all[0]
             raise InvalidInputError(
@@ -72,7 +82,7 @@ class Agreements:
 
     def for_portfolio(self, portfolio: object, agreement: object = None) -> History:
         """The agreement to look `portfolio` up in: the one chosen, the only one, or the one whose schedules name it."""
-        if agreement is not None or len(self.all) == 1:
+        if chosen(agreement) is not None or len(self.all) == 1:
             return self.get(agreement)
         typed = portfolio if isinstance(portfolio, str) else ""
         holding = [h for h in self.all if typed.strip() and h.names.resolve(typed) is not None]

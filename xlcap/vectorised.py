@@ -171,11 +171,16 @@ def _factorize(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], l
 def _resolve_names(portfolios: Any, history: History, tables: _Tables) -> npt.NDArray[np.int64]:
     codes, uniques = _factorize(np.asarray(portfolios, dtype=object))
     column = {name: i for i, name in enumerate(tables.names)}
-    lookup = np.array(
-        [column[name] if isinstance(u, str) and (name := history.names.resolve(u)) is not None else -1 for u in uniques],
-        dtype=np.int64,
-    )
+    lookup = np.array([_name_index(u, history, column) for u in uniques], dtype=np.int64)
     return lookup[codes]
+
+
+def _name_index(typed: object, history: History, column: dict[str, int]) -> int:
+    """The name's column; -1 for a name not on file; -2 for no name (blank, not text), invalid input as in lookup."""
+    if not isinstance(typed, str) or not typed.strip():
+        return -2
+    name = history.names.resolve(typed)
+    return -1 if name is None else column[name]
 
 
 def _resolve_classes(classes: Any, tables: _Tables) -> npt.NDArray[np.int64]:
@@ -313,15 +318,22 @@ def lookup_arrays(
             annual[rows] = limit.annual_amounts(amount[rows])
             rate[rows] = [limit.annual_rate(float(a)) for a in amount[rows]]
 
+    no_name = name_idx == -2
     status = np.select(
-        [bad_amount | bad_date | bad_class | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
+        [
+            bad_amount | bad_date | bad_class | t.per_class[cell] | no_name,
+            ~scheduled,
+            ~known,
+            (lid < 0) | (days > term),
+            t.is_none[lid],
+        ],
         [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
         default=IN_EFFECT,
     ).astype(np.int8)
     live = status == IN_EFFECT
     return Lookups(
         names=t.names,
-        portfolio=name_idx,
+        portfolio=np.where(no_name, -1, name_idx),
         status=status,
         rate=np.where(live, rate, np.nan),
         annual_amount=np.where(live, annual, np.nan),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from xlcap.agreements import Agreements
 from xlcap.errors import InvalidInputError, XlcapError
-from xlcap.vectorised import IN_EFFECT, INVALID, UNKNOWN, Lookups, broadcast, lookup_arrays, rows_of
+from xlcap.vectorised import IN_EFFECT, INVALID, UNKNOWN, Lookups, _to_assets, _to_days, broadcast, lookup_arrays, rows_of
 
 
 def _column(values: Any, n: int) -> npt.NDArray[Any]:
@@ -46,7 +46,7 @@ def across(collection: Agreements, portfolios: Any, assets: Any, dates: Any, sha
     which, failed = [], []
     for portfolio, agreement in keys:
         try:
-            picked = collection.for_portfolio(portfolio, None if _missing(agreement) else agreement)
+            picked = collection.for_portfolio(portfolio, agreement)
             which.append(index[id(picked)])
             failed.append(IN_EFFECT)
         except XlcapError as exc:
@@ -54,6 +54,11 @@ def across(collection: Agreements, portfolios: Any, assets: Any, dates: Any, sha
             failed.append(INVALID if isinstance(exc, InvalidInputError) else UNKNOWN)
     agreement_of = np.array(which, dtype=np.int64)[codes]
     status = np.array(failed, dtype=np.int8)[codes]
+    unchosen = np.flatnonzero(agreement_of < 0)
+    if len(unchosen):  # as in lookup: a bad amount or date is said before the name or agreement
+        assert arrays["assets"] is not None and arrays["dates"] is not None
+        bad = _to_assets(arrays["assets"][unchosen])[1] | _to_days(arrays["dates"][unchosen])[1]
+        status[unchosen[bad]] = INVALID
     all_names = tuple(dict.fromkeys(name for h in collection.all for name in h.names.canonical))
     position = {name: i for i, name in enumerate(all_names)}
     out = Lookups(
@@ -83,7 +88,3 @@ def across(collection: Agreements, portfolios: Any, assets: Any, dates: Any, sha
         out.amendment[rows] = part.amendment
         out.term_end[rows] = part.term_end
     return out
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
