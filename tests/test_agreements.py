@@ -148,6 +148,10 @@ def test_amendments_are_keyed_by_agreement_and_number(two: Path) -> None:
     assert met.amendment(1) is None and acme.amendment(12) is None
     assert (met.amendment(12).trust, acme.amendment(1).trust) == ("Met Investors Series Trust", "Acme Funds Trust")  # type: ignore[union-attr]
     assert (acme.trust, acme.terms.manager) == ("Acme Funds Trust", "Acme Advisers LLC")
+    agreements = xlcap.default_agreements()
+    assert agreements.amendment("acme", 1).date == dt.date(2008, 1, 1)  # type: ignore[union-attr]
+    assert agreements.amendment("Met Investors Series Trust", 12).date == dt.date(2007, 11, 1)  # type: ignore[union-attr]
+    assert agreements.amendment("met-investors", 1) is None
 
 
 # --- name matching per agreement ------------------------------------------------------------------------

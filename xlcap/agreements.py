@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from xlcap.errors import InvalidInputError, ScheduleDataError, UnknownPortfolioError
-from xlcap.schedule import History
+from xlcap.schedule import Amendment, History
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -79,6 +79,10 @@ class Agreements:
             return partial[0]
         why = "matches several agreements" if partial else "is not an agreement in the data folder"
         raise InvalidInputError(f"Parameter 'agreement' received {agreement!r}, which {why}. Valid: {self.choices}.")
+
+    def amendment(self, agreement: object, number: int) -> Amendment | None:
+        """Amendments are keyed by (agreement, number): each agreement numbers its own from 1."""
+        return self.get(agreement).amendment(number)
 
     def for_portfolio(self, portfolio: object, agreement: object = None) -> History:
         """The agreement to look `portfolio` up in: the one chosen, the only one, or the one whose schedules name it."""

@@ -318,10 +318,13 @@ def lookup_arrays(
             annual[rows] = limit.annual_amounts(amount[rows])
             rate[rows] = [limit.annual_rate(float(a)) for a in amount[rows]]
 
-    no_name = name_idx == -2
+    invalid = bad_amount | bad_date | bad_class | t.per_class[cell]
+    no_name = name_idx == -2 if name_idx.min(initial=0) == -2 else None  # rare: spare a million-row pass otherwise
+    if no_name is not None:
+        invalid |= no_name
     status = np.select(
         [
-            bad_amount | bad_date | bad_class | t.per_class[cell] | no_name,
+            invalid,
             ~scheduled,
             ~known,
             (lid < 0) | (days > term),
@@ -333,7 +336,7 @@ def lookup_arrays(
     live = status == IN_EFFECT
     return Lookups(
         names=t.names,
-        portfolio=np.where(no_name, -1, name_idx),
+        portfolio=name_idx if no_name is None else np.where(no_name, -1, name_idx),
         status=status,
         rate=np.where(live, rate, np.nan),
         annual_amount=np.where(live, annual, np.nan),
@@ -371,7 +374,8 @@ def lookup_many(
             "annual_amount": found.annual_amount,
             "amendment": found.amendment,
             "term_end": found.term_end,
-            "agreement": pd.Categorical.from_codes(agreement_codes, categories=pd.Index(found.agreements)),
+            # codes made here, in range by construction: no million-row check
+            "agreement": pd.Categorical.from_codes(agreement_codes, categories=pd.Index(found.agreements), validate=False),
         }
     )
 
