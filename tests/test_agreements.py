@@ -330,8 +330,11 @@ def test_cli_cap_chooses_the_agreement(two: Path, capsys: pytest.CaptureFixture[
 def test_cli_schedule_and_portfolios_need_the_agreement_in_a_folder_of_several(
     two: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "schedule", "--as-of", "2008-08-01")
-    assert code == 2 and f"Parameter 'agreement' is missing, and the data folder holds 2 agreements. Valid: one of {BOTH}" in err
+    for command in ("schedule", "portfolios"):
+        code, _, err = run(capsys, command, "--as-of", "2008-08-01")
+        assert (
+            code == 2 and f"Parameter 'agreement' is missing, and the data folder holds 2 agreements. Valid: one of {BOTH}" in err
+        )
     code, out, err = run(capsys, "portfolios", "--as-of", "2008-08-01", "--agreement", "acme", "--all")
     assert code == 0
     assert out.splitlines() == [
@@ -424,6 +427,19 @@ def test_an_amendment_number_may_repeat_across_agreements(two: Path, tmp_path: P
     assert xlcap.lookup("Acme Growth", 100 * M, "2009-01-02").amendment == 12
     assert xlcap.lookup("Janus Forty", 100 * M, "2008-01-31").amendment == 12  # Met's own, unchanged: 1.25% x 100m
     assert xlcap.lookup("Janus Forty", 100 * M, "2008-01-31").annual_amount == 1_250_000.0
+
+
+def test_met_investors_import_goes_to_its_own_agreement(two: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The filed Amendment No. 12 names Met Investors Series Trust: it is compared with, and refused by, Met's folder
+    (No. 12 is on file there), not Acme's, which has no No. 12."""
+    filed = str(DATA / "amendment-012.txt")
+    interpretations = str(Path(__file__).parent / "amendments" / "amendment-012-interpretations.toml")
+    code, out, err = run(capsys, "import", filed, "--interpretations", interpretations, "--write")
+    assert code == 4
+    assert (
+        err == "Not written: Amendment No. 12, dated 2007-11-01 is already on file; xlcap never replaces an amendment on file.\n"
+    )
+    assert out.rstrip().endswith("Changes against Amendment No. 12, dated 2007-11-01, the schedule in force on 2007-11-01: none.")
 
 
 def test_import_of_a_trust_no_agreement_is_with_is_refused(two: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
