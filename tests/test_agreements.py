@@ -276,6 +276,16 @@ def test_a_folder_of_amendments_stays_one_agreement() -> None:
     assert [(h.id, h.trust) for h in bundled] == [("met-investors", "Met Investors Series Trust")]
 
 
+def test_amendments_beside_agreement_subfolders_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ACME, tmp_path / "data" / "acme")
+    message = f"{tmp_path / 'data'}: holds amendment-*.toml files and agreement subfolders (acme)"
+    with pytest.raises(ScheduleDataError, match=re.escape(message)):
+        load_agreements(tmp_path / "data")
+    code, out, _ = run(capsys, "data", "check", str(tmp_path / "data"))
+    assert code == 3 and message in out
+
+
 def test_an_agreement_without_an_id_takes_its_folder_name(tmp_path: Path) -> None:
     shutil.copytree(ACME, tmp_path / "acme-funds")
     text = (tmp_path / "acme-funds" / "agreement.toml").read_text(encoding="utf-8")

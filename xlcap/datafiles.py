@@ -212,11 +212,16 @@ def load_history(data_dir: Path | None = None) -> History:
 def agreement_folders(folder: Path) -> list[Path]:
     """The agreements of a data folder: the folder itself when it holds amendments, else each subfolder that does."""
     folder = Path(folder)
-    if any(folder.glob("amendment-*.toml")):
-        return [folder]
     subfolders = sorted(
         p for p in folder.iterdir() if p.is_dir() and (any(p.glob("amendment-*.toml")) or (p / AGREEMENT_FILE).exists())
     )
+    if any(folder.glob("amendment-*.toml")):
+        if subfolders:  # which is meant cannot be told: say so rather than ignore the subfolders
+            raise ScheduleDataError(
+                f"{folder}: holds amendment-*.toml files and agreement subfolders ({', '.join(p.name for p in subfolders)}); "
+                "valid: one agreement's files, or one subfolder per agreement (move the files into a subfolder of their own)."
+            )
+        return [folder]
     if not subfolders:
         raise ScheduleDataError(
             f"{folder}: no amendment-*.toml files and no agreement subfolders; valid: the amendments of one agreement, "
