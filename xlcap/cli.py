@@ -216,13 +216,7 @@ def _cmd_data_check(args: argparse.Namespace) -> Reply:
     from xlcap.datacheck import check_folder
 
     report = check_folder(Path(args.folder) if args.folder else data_folder())
-    rows = sum(len(a.rows) for a in report.amendments)
-    if report.problems:
-        head = f"{report.folder}: {_count(len(report.problems), 'problem')}; fix each, then run this again:"
-        return Reply(head + "\n" + "\n".join(f"  {p}" for p in report.problems), code=EXIT_DATA)
-    several = f"{_count(len(report.agreements), 'agreement')} ({', '.join(report.agreements)}), " * (len(report.agreements) > 1)
-    amendments = _count(len(report.amendments), "amendment")
-    return Reply(f"{report.folder}: {several}{amendments}, {_count(rows, 'Schedule A row')}; no problems.")
+    return Reply(report.summary(), code=EXIT_DATA if report.problems else EXIT_OK)
 
 
 def _agreement_option(parser: argparse.ArgumentParser, default: str = "needed only when the data holds several") -> None:

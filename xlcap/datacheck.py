@@ -35,6 +35,19 @@ class DataReport:
     problems: tuple[DataProblem, ...]
     agreements: tuple[str, ...] = ()  # the ids of the agreements checked
 
+    def summary(self) -> str:
+        """What `xlcap data check` prints: every problem, or what was checked."""
+        if self.problems:
+            head = f"{self.folder}: {_count(len(self.problems), 'problem')}; fix each, then run this again:"
+            return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
+        several = f"{_count(len(self.agreements), 'agreement')} ({', '.join(self.agreements)}), " * (len(self.agreements) > 1)
+        rows = _count(sum(len(a.rows) for a in self.amendments), "Schedule A row")
+        return f"{self.folder}: {several}{_count(len(self.amendments), 'amendment')}, {rows}; no problems."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
 
 def check_folder(folder: Path) -> DataReport:
     """Every problem of every agreement in `folder` (one subfolder each, or the folder itself), in file order."""
