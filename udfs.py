@@ -48,9 +48,10 @@ def _call(function: Callable[..., Any], *args: Any) -> Any:
 @arg("assets", ndim=2, err_to_str=True, doc=HELP["assets"])
 @arg("on_date", ndim=2, err_to_str=True, doc=HELP["on_date"])
 @arg("share_class", ndim=2, err_to_str=True, doc=HELP["share_class"])
-def expcap(portfolio, assets, on_date, share_class=None):
+@arg("agreement", ndim=2, err_to_str=True, doc=HELP["agreement"])
+def expcap(portfolio, assets, on_date, share_class=None, agreement=None):
     """Annual expense limit as a rate (format as %), blended over tiers; "NO LIMIT" where Schedule A says None."""
-    return _call(_expcap, portfolio, assets, on_date, share_class)
+    return _call(_expcap, portfolio, assets, on_date, share_class, agreement)
 
 
 @func
@@ -59,31 +60,35 @@ def expcap(portfolio, assets, on_date, share_class=None):
 @arg("on_date", ndim=2, err_to_str=True, doc=HELP["on_date"])
 @arg("days", ndim=2, err_to_str=True, doc=HELP["days"])
 @arg("share_class", ndim=2, err_to_str=True, doc=HELP["share_class"])
-def expcap_amount(portfolio, assets, on_date, days=None, share_class=None):
+@arg("agreement", ndim=2, err_to_str=True, doc=HELP["agreement"])
+def expcap_amount(portfolio, assets, on_date, days=None, share_class=None, agreement=None):
     """Expense limit in dollars: annual, or for a number of days (x days / 365, or 366 in a leap year)."""
-    return _call(_expcap_amount, portfolio, assets, on_date, days, share_class)
+    return _call(_expcap_amount, portfolio, assets, on_date, days, share_class, agreement)
 
 
 @func
 @arg("portfolio", ndim=2, err_to_str=True, doc=HELP["portfolio"])
 @arg("on_date", ndim=2, err_to_str=True, doc=HELP["on_date"])
 @arg("share_class", ndim=2, err_to_str=True, doc=HELP["share_class"])
-def expcap_info(portfolio, on_date, share_class=None):
+@arg("agreement", ndim=2, err_to_str=True, doc=HELP["agreement"])
+def expcap_info(portfolio, on_date, share_class=None, agreement=None):
     """One readable line: the limit in force, its Schedule A text, amendment, term and notes; or why none applies."""
-    return _call(_expcap_info, portfolio, on_date, share_class)
+    return _call(_expcap_info, portfolio, on_date, share_class, agreement)
 
 
 @func
 @arg("portfolio", err_to_str=True, doc=HELP["portfolio"])
 @arg("on_date", err_to_str=True, doc=HELP["on_date"])
 @arg("share_class", err_to_str=True, doc=HELP["share_class"])
-def expcap_tiers(portfolio, on_date, share_class=None):
+@arg("agreement", err_to_str=True, doc=HELP["agreement"])
+def expcap_tiers(portfolio, on_date, share_class=None, agreement=None):
     """Spills the tier table in force for one portfolio: From, To, Rate (a flat limit is one open tier)."""
-    return _call(_expcap_tiers, portfolio, on_date, share_class)
+    return _call(_expcap_tiers, portfolio, on_date, share_class, agreement)
 
 
 @func
 @arg("as_of", err_to_str=True, doc=HELP["as_of"])
-def expcap_portfolios(as_of=None):
+@arg("agreement", err_to_str=True, doc=HELP["agreement"])
+def expcap_portfolios(as_of=None, agreement=None):
     """Spills the Schedule A in force: portfolio, limit as filed, term end as YYYY-MM-DD text (or Permanent)."""
-    return _call(_expcap_portfolios, as_of)
+    return _call(_expcap_portfolios, as_of, agreement)

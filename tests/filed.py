@@ -43,22 +43,34 @@ def schedule_a(rows: list[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
-def filed_text(number: int, date: str, sections: list[str], rows: list[tuple[str, str]]) -> str:
+def filed_text(
+    number: int,
+    date: str,
+    sections: list[str],
+    rows: list[tuple[str, str]],
+    parties: tuple[str, str] = ("Met Investors Advisory LLC", "Met Investors Series Trust"),
+) -> str:
     """An amendment dated `date` ("May 1, 2010"), its numbered sections as paragraphs (one string per
-    paragraph; a string starting with spaces is kept as laid out), and Schedule A's (name, limit) rows."""
+    paragraph; a string starting with spaces is kept as laid out), and Schedule A's (name, limit) rows,
+    between `parties` (manager, trust)."""
+    manager, trust = parties
     head = [
         f"AMENDMENT NO. {number}".center(80).rstrip(),
         "TO AMENDED AND RESTATED EXPENSE LIMITATION AGREEMENT".center(80).rstrip(),
         "",
         paragraph(
             f"AMENDMENT NO. {number} to the Amended and Restated Expense Limitation Agreement, dated as of {date}, by "
-            'and between Met Investors Advisory LLC (the "Manager") and Met Investors Series Trust (the "Trust").'
+            f'and between {manager} (the "Manager") and {trust} (the "Trust").'
         ),
         "",
         paragraph(
             "The Manager and the Trust hereby agree to modify and amend the Amended and Restated Expense Limitation "
-            'Agreement effective as of October 9, 2001 (the "Agreement") between Met Investors Advisory Corp. and the '
-            "Trust, as amended on November 1, 2007 and April 28, 2008."
+            'Agreement effective as of October 9, 2001 (the "Agreement") between '
+            + (
+                "Met Investors Advisory Corp. and the Trust, as amended on November 1, 2007 and April 28, 2008."
+                if trust == "Met Investors Series Trust"
+                else f"{manager} and the Trust."  # another trust's agreement: no amendments of its own before
+            )
         ),
         "",
     ]

@@ -29,6 +29,7 @@ def test_cap_json(capsys: pytest.CaptureFixture[str]) -> None:
         "date": "2008-01-31",
         "assets": 250000000.0,
         "share_class": None,
+        "agreement": "met-investors",  # xlcap/data/agreement.toml's id
         "status": "in_effect",
         "rate": 0.008,
         "annual_amount": 2000000.0,  # 0.80% x 250M

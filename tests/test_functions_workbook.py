@@ -10,7 +10,7 @@ import openpyxl
 
 from workbooks.make_functions_workbook import OUT, build
 
-ARITY = {"EXPCAP": (3, 4), "EXPCAP_AMOUNT": (3, 5), "EXPCAP_INFO": (2, 3), "EXPCAP_TIERS": (2, 3), "EXPCAP_PORTFOLIOS": (0, 1)}
+ARITY = {"EXPCAP": (3, 5), "EXPCAP_AMOUNT": (3, 6), "EXPCAP_INFO": (2, 4), "EXPCAP_TIERS": (2, 4), "EXPCAP_PORTFOLIOS": (0, 2)}
 
 
 def test_committed_workbook_is_current(tmp_path: Path) -> None:

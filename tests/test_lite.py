@@ -122,11 +122,11 @@ def test_runs_with_xlcap_not_installed(lite: dict[str, Any], built: Path) -> Non
 def test_every_function_is_registered(lite: dict[str, Any]) -> None:
     functions = {f["name"]: [p["name"] for p in f["parameters"]] for f in lite["meta"]["functions"]}
     assert functions == {
-        "EXPCAP": ["portfolio", "assets", "on_date", "share_class"],
-        "EXPCAP_AMOUNT": ["portfolio", "assets", "on_date", "days", "share_class"],
-        "EXPCAP_INFO": ["portfolio", "on_date", "share_class"],
-        "EXPCAP_TIERS": ["portfolio", "on_date", "share_class"],
-        "EXPCAP_PORTFOLIOS": ["as_of"],
+        "EXPCAP": ["portfolio", "assets", "on_date", "share_class", "agreement"],
+        "EXPCAP_AMOUNT": ["portfolio", "assets", "on_date", "days", "share_class", "agreement"],
+        "EXPCAP_INFO": ["portfolio", "on_date", "share_class", "agreement"],
+        "EXPCAP_TIERS": ["portfolio", "on_date", "share_class", "agreement"],
+        "EXPCAP_PORTFOLIOS": ["as_of", "agreement"],
     }
 
 

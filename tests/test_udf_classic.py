@@ -70,11 +70,11 @@ VBA_RESERVED = {word.lower() for word in _RESERVED_TEXT.split()}
 
 # What the generated module must declare, written out by hand from udfs.py's signatures.
 SIGNATURES = {
-    "expcap": ["portfolio", "assets", "on_date", "Optional share_class"],
-    "expcap_amount": ["portfolio", "assets", "on_date", "Optional days", "Optional share_class"],
-    "expcap_info": ["portfolio", "on_date", "Optional share_class"],
-    "expcap_portfolios": ["Optional as_of"],
-    "expcap_tiers": ["portfolio", "on_date", "Optional share_class"],
+    "expcap": ["portfolio", "assets", "on_date", "Optional share_class", "Optional agreement"],
+    "expcap_amount": ["portfolio", "assets", "on_date", "Optional days", "Optional share_class", "Optional agreement"],
+    "expcap_info": ["portfolio", "on_date", "Optional share_class", "Optional agreement"],
+    "expcap_portfolios": ["Optional as_of", "Optional agreement"],
+    "expcap_tiers": ["portfolio", "on_date", "Optional share_class", "Optional agreement"],
 }
 
 VALID_DATES = "Valid: a date as YYYY-MM-DD or m/d/yyyy, e.g. 2008-01-31 or 1/31/2008, or a date cell."

@@ -65,4 +65,7 @@ def test_optional_arguments_default_to_none() -> None:
     assert inspect.signature(udfs.expcap_portfolios).parameters["as_of"].default is None
     for function in (udfs.expcap, udfs.expcap_amount, udfs.expcap_info, udfs.expcap_tiers):
         parameters = list(inspect.signature(function).parameters.values())
-        assert parameters[-1].name == "share_class" and parameters[-1].default is None, function.__name__
+        assert parameters[-2].name == "share_class" and parameters[-2].default is None, function.__name__
+    for function in (udfs.expcap, udfs.expcap_amount, udfs.expcap_info, udfs.expcap_tiers, udfs.expcap_portfolios):
+        last = list(inspect.signature(function).parameters.values())[-1]
+        assert last.name == "agreement" and last.default is None, function.__name__

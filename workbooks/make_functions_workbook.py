@@ -46,25 +46,26 @@ READ_ME = [
     ("", None),
     ("Functions:", "bold"),
     (
-        "=EXPCAP(portfolio, assets, on_date, [share_class]): annual limit as a rate (blended over tiers); "
+        "=EXPCAP(portfolio, assets, on_date, [share_class], [agreement]): annual limit as a rate (blended over tiers); "
         "NO LIMIT where Schedule A says None.",
         None,
     ),
     (
-        "=EXPCAP_AMOUNT(portfolio, assets, on_date, [days], [share_class]): dollar limit, annual or for days "
+        "=EXPCAP_AMOUNT(portfolio, assets, on_date, [days], [share_class], [agreement]): dollar limit, annual or for days "
         "(actual/365 or 366).",
         None,
     ),
     (
-        "=EXPCAP_INFO(portfolio, on_date, [share_class]): one line: the limit, its Schedule A text, amendment, term, "
-        "interpretation notes.",
+        "=EXPCAP_INFO(portfolio, on_date, [share_class], [agreement]): one line: the limit, its Schedule A text, amendment, "
+        "term, interpretation notes.",
         None,
     ),
-    ("=EXPCAP_TIERS(portfolio, on_date, [share_class]): spills the tier table (From, To, Rate).", None),
-    ("=EXPCAP_PORTFOLIOS([as_of]): spills the Schedule A in force; term ends as YYYY-MM-DD text.", None),
+    ("=EXPCAP_TIERS(portfolio, on_date, [share_class], [agreement]): spills the tier table (From, To, Rate).", None),
+    ("=EXPCAP_PORTFOLIOS([as_of], [agreement]): spills the Schedule A in force; term ends as YYYY-MM-DD text.", None),
     ("Every argument may be a range: one formula over a column gives a column of answers (see column I of Portfolios).", None),
     ("An empty cell and 0 read alike (xlwings Lite sends an empty cell as 0): empty days gives the annual amount.", None),
     ("share_class is needed only where a portfolio's limits differ by share class; empty (or 0) means none given.", None),
+    ("agreement (id or trust) is needed only where your data folder holds several agreements naming the portfolio.", None),
     ("", None),
     ("Net assets on the Portfolios sheet are illustrative figures, not the Trust's.", "italic"),
 ]

@@ -8,7 +8,8 @@
 
 __version__ = "0.2.0"
 
-from xlcap.datafiles import default_history, load_history
+from xlcap.agreements import Agreements
+from xlcap.datafiles import default_agreements, default_history, load_agreements, load_history
 from xlcap.errors import (
     InvalidInputError,
     NoScheduleError,
@@ -23,6 +24,7 @@ from xlcap.parse import parse_amount, parse_date
 from xlcap.schedule import Amendment, History, Interpretation, ScheduleRow
 
 __all__ = [
+    "Agreements",
     "Amendment",
     "CapResult",
     "FlatLimit",
@@ -41,7 +43,9 @@ __all__ = [
     "XlcapError",
     "__version__",
     "days_in_year",
+    "default_agreements",
     "default_history",
+    "load_agreements",
     "load_history",
     "lookup",
     "lookup_many",

@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlcap.agreements import agreement_key
 from xlcap.amendment_import import ImportedAmendment, ImportedRow
-from xlcap.datafiles import DATA_DIR, load_history
+from xlcap.datafiles import DATA_DIR, agreement_folders, load_agreements, load_history
+from xlcap.errors import InvalidInputError, ScheduleDataError
 from xlcap.names import class_key, name_key
 from xlcap.schedule import Amendment, History, ScheduleRow
 
@@ -35,6 +37,27 @@ def history_in(data_dir: Path | None) -> History | None:
     """The history on file in `data_dir` (default: the bundled data), or None when no amendment is on file yet."""
     base = DATA_DIR if data_dir is None else data_dir
     return load_history(base) if any(base.glob("amendment-*.toml")) else None
+
+
+def agreement_folder(data_dir: Path, agreement: str | None, trust: str | None) -> Path:
+    """Where an imported amendment belongs: the folder of one agreement (or of none yet), else the subfolder of the
+    agreement chosen, or, when none is, of the one agreement whose trust the filed text names."""
+    try:
+        folders = agreement_folders(data_dir)
+    except ScheduleDataError:
+        return data_dir  # nothing on file yet: the first amendment of an agreement
+    if len(folders) == 1 and agreement is None:
+        return folders[0]
+    agreements = load_agreements(data_dir)
+    if agreement is None and trust:
+        named = [h for h in agreements if agreement_key(h.trust) == agreement_key(trust)]
+        if len(named) != 1:
+            raise InvalidInputError(
+                f"The amendment names the trust {trust!r}, which {len(named) or 'no'} agreements in {data_dir} are with. "
+                f"Valid: choose with --agreement ID, one of {agreements.choices}."
+            )
+        return named[0].amendments[0].source_path.parent
+    return agreements.get(agreement).amendments[0].source_path.parent
 
 
 def compare(imported: ImportedAmendment, history: History | None) -> Changes:

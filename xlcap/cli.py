@@ -52,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_cap(args: argparse.Namespace) -> str:
-    result = lookup(args.portfolio, args.assets, args.date, share_class=args.share_class)
+    result = lookup(args.portfolio, args.assets, args.date, share_class=args.share_class, agreement=args.agreement)
     if args.days is not None and not 1 <= args.days <= 366:
         raise InvalidInputError(
             f"Parameter 'days' received {args.days}, which is outside 1 to 366. Valid: a whole number of days, 1 to 366 "
@@ -84,12 +84,12 @@ def _as_of(args: argparse.Namespace) -> tuple[dt.date, bool]:
 
 def _cmd_schedule(args: argparse.Namespace) -> str:
     on, today = _as_of(args)
-    return render_schedule(schedule_in_force(on), on, today)
+    return render_schedule(schedule_in_force(on, agreement=args.agreement), on, today)
 
 
 def _cmd_portfolios(args: argparse.Namespace) -> Reply:
     on, today = _as_of(args)
-    out, note = render_portfolios(schedule_in_force(on), on, args.all, today)
+    out, note = render_portfolios(schedule_in_force(on, agreement=args.agreement), on, args.all, today)
     return Reply(out, note)
 
 
@@ -101,7 +101,7 @@ def _cmd_report(args: argparse.Namespace) -> str:
     with _progress_bar() as progress:
         run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
-            method=args.method, progress=progress,
+            method=args.method, progress=progress, agreement=args.agreement,
         )  # fmt: skip
     n = _count(len(run.files), "workbook")
     if run.up_to_date:
@@ -182,7 +182,7 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
 
 
 def _cmd_import(args: argparse.Namespace) -> Reply:
-    from xlcap.amendment_diff import compare, history_in  # the import machinery loads only for this command
+    from xlcap.amendment_diff import agreement_folder, compare, history_in  # the import machinery loads only here
     from xlcap.amendment_import import import_amendment
     from xlcap.amendment_write import write_amendment
 
@@ -197,8 +197,9 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
             "Valid: your own data folder (--data DIR or XLCAP_DATA), or --data-dir pointing at the xlcap/data folder "
             "of a checkout, where the change can be reviewed."
         )
-    history = history_in(data_dir)
     imported = import_amendment(Path(args.file), Path(args.interpretations) if args.interpretations else None)
+    data_dir = agreement_folder(data_dir, args.agreement, imported.header.trust)
+    history = history_in(data_dir)
     shown = _json(imported.to_dict()) if args.json else render_import(imported, compare(imported, history))
     if args.write:
         try:
@@ -215,13 +216,11 @@ def _cmd_data_check(args: argparse.Namespace) -> Reply:
     from xlcap.datacheck import check_folder
 
     report = check_folder(Path(args.folder) if args.folder else data_folder())
-    rows = sum(len(a.rows) for a in report.amendments)
-    if report.problems:
-        head = f"{report.folder}: {_count(len(report.problems), 'problem')}; fix each, then run this again:"
-        return Reply(head + "\n" + "\n".join(f"  {p}" for p in report.problems), code=EXIT_DATA)
-    return Reply(
-        f"{report.folder}: {_count(len(report.amendments), 'amendment')}, {_count(rows, 'Schedule A row')}; no problems."
-    )
+    return Reply(report.summary(), code=EXIT_DATA if report.problems else EXIT_OK)
+
+
+def _agreement_option(parser: argparse.ArgumentParser, default: str = "needed only when the data holds several") -> None:
+    parser.add_argument("--agreement", metavar="ID", help=f"the agreement's id or trust name ({default})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,15 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="share class, e.g. A or 'Class A' (needed where limits differ by class)",
     )
     cap.add_argument("--json", action="store_true", help="print one JSON object")
+    _agreement_option(cap, "needed only for a name in several agreements")
     cap.set_defaults(run=_cmd_cap)
 
     schedule = sub.add_parser("schedule", help="the Schedule A in force on a date, as a table")
     schedule.add_argument("--as-of", help=f"{DATE_FORMS} (default: today)")
+    _agreement_option(schedule)
     schedule.set_defaults(run=_cmd_schedule, json=False)
 
     portfolios = sub.add_parser("portfolios", help="the portfolios in force on a date, one per line")
     portfolios.add_argument("--as-of", help=f"{DATE_FORMS} (default: today)")
     portfolios.add_argument("--all", action="store_true", help="every row of the schedule, with its term, in force or not")
+    _agreement_option(portfolios)
     portfolios.set_defaults(run=_cmd_portfolios, json=False)
 
     report = sub.add_parser("report", help="the month's cap-versus-actual workbooks: one per manager and one for the Trust")
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--method", choices=["fytd", "monthly"], default="fytd",
                         help="fytd: fiscal year to date, pro rata (default); monthly: monthly annualised")  # fmt: skip
     report.add_argument("--force", action="store_true", help="replace the month's workbooks if they exist")
+    _agreement_option(report)
     report.set_defaults(run=_cmd_report, json=False)
 
     send = sub.add_parser("send", help="email each manager their month's workbook, once")
@@ -295,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--json", action="store_true", help="print one JSON object instead of the table and changes")
     imports.add_argument("--write", action="store_true", help="add it as amendment-NNN.toml beside a copy of the file")
     imports.add_argument("--interpretations", metavar="TOML", help="readings recorded for rows the text does not state plainly")
+    _agreement_option(imports, "the agreement it amends (default: the one whose trust the file names)")
     imports.add_argument(
         "--data-dir", metavar="DIR", help="the data files to compare with and write to (default: --data, XLCAP_DATA or bundled)"
     )

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlcap.datafiles import AGREEMENT_FILE, amendment_from_data, load_history, load_terms
+from xlcap.datafiles import AGREEMENT_FILE, agreement_folders, amendment_from_data, load_agreements, load_history, load_terms
 from xlcap.errors import ScheduleDataError
 from xlcap.schedule import AgreementTerms, Amendment
 
@@ -33,13 +33,45 @@ class DataReport:
     folder: Path
     amendments: tuple[Amendment, ...]
     problems: tuple[DataProblem, ...]
+    agreements: tuple[str, ...] = ()  # the ids of the agreements checked
+
+    def summary(self) -> str:
+        """What `xlcap data check` prints: every problem, or what was checked."""
+        if self.problems:
+            head = f"{self.folder}: {_count(len(self.problems), 'problem')}; fix each, then run this again:"
+            return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
+        several = f"{_count(len(self.agreements), 'agreement')} ({', '.join(self.agreements)}), " * (len(self.agreements) > 1)
+        rows = _count(sum(len(a.rows) for a in self.amendments), "Schedule A row")
+        return f"{self.folder}: {several}{_count(len(self.amendments), 'amendment')}, {rows}; no problems."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def check_folder(folder: Path) -> DataReport:
-    """Every problem in `folder`, in file order; the amendments that loaded cleanly."""
+    """Every problem of every agreement in `folder` (one subfolder each, or the folder itself), in file order."""
     folder = Path(folder)
     if not folder.is_dir():
         return DataReport(folder, (), (DataProblem(folder, None, "not a folder"),))
+    try:
+        folders = agreement_folders(folder)
+    except ScheduleDataError as exc:
+        return DataReport(folder, (), (_located(exc.message, folder),))
+    reports = [_check_agreement(f) for f in folders]
+    problems = [p for r in reports for p in r.problems]
+    if not problems and len(folders) > 1:  # each agreement loads: now the ids must tell them apart
+        try:
+            load_agreements(folder)
+        except ScheduleDataError as exc:
+            problems.append(DataProblem(folder, None, exc.message))
+    amendments = tuple(a for r in reports for a in r.amendments)
+    ids = tuple(load_terms(f).id if not r.problems else f.name for f, r in zip(folders, reports, strict=True))
+    return DataReport(folder, amendments, tuple(problems), ids)
+
+
+def _check_agreement(folder: Path) -> DataReport:
+    """Every problem in one agreement's folder; the amendments that loaded cleanly."""
     problems: list[DataProblem] = []
     terms = _terms(folder, problems)
     paths = sorted(folder.glob("amendment-*.toml"))

@@ -1,4 +1,6 @@
-"""Reads a folder of reviewed data files into a History: the bundled xlcap/data, or the user's own.
+"""Reads a folder of reviewed data files into Agreements (one History each): the bundled xlcap/data, or the user's own.
+
+A folder holding amendment-NNN.toml is one agreement; otherwise each subfolder that does is one.
 
 Files: `agreement.toml` (the agreement's own terms: the section that holds the term, the
 notice period), `amendment-NNN.toml` (one per amendment, beside the filed text it names),
@@ -19,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from xlcap.agreements import Agreements
 from xlcap.errors import ScheduleDataError
 from xlcap.limits import LIMIT_KINDS
 from xlcap.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
@@ -167,12 +170,18 @@ def load_terms(base: Path) -> AgreementTerms:
     """The agreement's own terms from agreement.toml; defaults that assume nothing when the file is absent."""
     path = base / AGREEMENT_FILE
     if not path.exists():
-        return AgreementTerms()
+        return AgreementTerms(id=base.name)
     data, where = _read_toml(path), str(path)
     notice = data.get("notice_days")
     if notice is not None and (not isinstance(notice, int) or isinstance(notice, bool) or not 1 <= notice <= 3650):
         raise ScheduleDataError(f"{where}: field 'notice_days' is {notice!r}; expected a whole number of days, 1 to 3650.")
+    for key in ("id", "trust", "manager"):
+        if key in data:
+            _field(data, key, str, where)
     return AgreementTerms(
+        id=str(data.get("id", "")).strip() or base.name,
+        trust=str(data.get("trust", "")),
+        manager=str(data.get("manager", "")),
         name=str(data.get("name", "")),
         term_section=_field(data, "term_section", str, where) if "term_section" in data else AgreementTerms.term_section,
         notice_days=notice,
@@ -200,6 +209,33 @@ def load_history(data_dir: Path | None = None) -> History:
     return history
 
 
+def agreement_folders(folder: Path) -> list[Path]:
+    """The agreements of a data folder: the folder itself when it holds amendments, else each subfolder that does."""
+    folder = Path(folder)
+    subfolders = sorted(
+        p for p in folder.iterdir() if p.is_dir() and (any(p.glob("amendment-*.toml")) or (p / AGREEMENT_FILE).exists())
+    )
+    if any(folder.glob("amendment-*.toml")):
+        if subfolders:  # which is meant cannot be told: say so rather than ignore the subfolders
+            raise ScheduleDataError(
+                f"{folder}: holds amendment-*.toml files and agreement subfolders ({', '.join(p.name for p in subfolders)}); "
+                "valid: one agreement's files, or one subfolder per agreement (move the files into a subfolder of their own)."
+            )
+        return [folder]
+    if not subfolders:
+        raise ScheduleDataError(
+            f"{folder}: no amendment-*.toml files and no agreement subfolders; valid: the amendments of one agreement, "
+            "or one subfolder per agreement holding its agreement.toml and amendments."
+        )
+    return subfolders
+
+
+def load_agreements(folder: Path | None = None) -> Agreements:
+    """Every agreement of `folder` (default: data_folder()), one History each."""
+    base = data_folder() if folder is None else Path(folder)
+    return Agreements([load_history(p) for p in agreement_folders(base)])
+
+
 def data_folder() -> Path:
     """The agreement data in use: the folder named by XLCAP_DATA, else the bundled Met Investors data."""
     return _folder(os.environ.get(DATA_ENV, ""))
@@ -217,11 +253,16 @@ def _folder(named: str) -> Path:
     return folder
 
 
-def default_history() -> History:
-    """The agreement history of data_folder(), read once per process for each folder."""
-    return _cached_history(os.environ.get(DATA_ENV, ""))  # keyed by the setting: no file system call per lookup
+def default_agreements() -> Agreements:
+    """The agreements of data_folder(), read once per process for each folder."""
+    return _cached_agreements(os.environ.get(DATA_ENV, ""))  # keyed by the setting: no file system call per lookup
+
+
+def default_history(agreement: str | None = None) -> History:
+    """One agreement of data_folder(): the one named (id or trust), or the only one."""
+    return _cached_agreements(os.environ.get(DATA_ENV, "")).get(agreement)
 
 
 @lru_cache(maxsize=4)
-def _cached_history(named: str) -> History:
-    return load_history(_folder(named))
+def _cached_agreements(named: str) -> Agreements:
+    return load_agreements(_folder(named))

@@ -96,6 +96,15 @@ def cell_class(value: object, name: str = "share_class") -> str | None:
     )
 
 
+def cell_agreement(value: object, name: str = "agreement") -> str | None:
+    """An optional agreement from a cell: its id or trust name as text, None when empty (or 0)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, str) and excel_error(value) is None:
+        return value
+    raise _refuse(name, value, 'an agreement\'s id or trust name as text, e.g. "met-investors"; or an empty cell')
+
+
 def cell_amount(value: object, name: str = "assets") -> float:
     """A positive dollar amount from a number, or from a number typed as text ("250,000,000", "$250m")."""
     if is_empty(value) or excel_error(value) is not None:

@@ -63,8 +63,14 @@ def package_files(package_dir: Path = PACKAGE_DIR, data_dir: Path | None = None)
     """
     data_dir = data_folder() if data_dir is None else data_dir
     modules = [p for pattern in ("*.py", "py.typed") for p in package_dir.glob(pattern) if p.is_file()]
-    data = [p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith(".")]
-    named = [(p.relative_to(package_dir).as_posix(), p) for p in modules] + [(f"data/{p.name}", p) for p in data]
+    # Every file of the data folder, and of each agreement's subfolder where it holds several agreements.
+    data = [
+        p
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
+    ]
+    named = [(p.relative_to(package_dir).as_posix(), p) for p in modules]
+    named += [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in data]
     return sorted(named)
 
 

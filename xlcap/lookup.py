@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from xlcap.datafiles import default_history
+from xlcap.datafiles import DATA_DIR, default_agreements
 from xlcap.errors import InvalidInputError, NoScheduleError, TermEndedError, UnknownPortfolioError
 from xlcap.limits import period_amount
 from xlcap.names import class_key
@@ -25,6 +25,7 @@ class CapResult:
     date: dt.date
     assets: float
     share_class: str | None  # as the data names it ("A"); None when no class was given
+    agreement: str  # the agreement's id ("met-investors")
     status: Status
     rate: float | None  # decimal fraction (0.008); None when Schedule A says "None"
     annual_amount: float | None
@@ -53,6 +54,7 @@ class CapResult:
             "date": self.date.isoformat(),
             "assets": self.assets,
             "share_class": self.share_class,
+            "agreement": self.agreement,
             "status": self.status,
             "rate": self.rate,
             "annual_amount": self.annual_amount,
@@ -64,10 +66,13 @@ class CapResult:
         }
 
 
-def schedule_in_force(on: dt.date | str, history: History | None = None) -> Amendment:
-    """The amendment whose Schedule A is in force on `on`; NoScheduleError before the first on file."""
+def schedule_in_force(on: dt.date | str, history: History | None = None, *, agreement: str | None = None) -> Amendment:
+    """The amendment whose Schedule A is in force on `on` in one agreement; NoScheduleError before the first on file.
+
+    `agreement` (id or trust) chooses among the data folder's agreements; needed only when it holds several.
+    """
     day = parse_date(on, "date")
-    history = history or default_history()
+    history = history or default_agreements().get(agreement)
     amendment = history.in_force(day)
     if amendment is None:
         first = history.amendments[0]
@@ -109,9 +114,15 @@ def resolve_row(portfolio: str, on: dt.date, history: History, share_class: str 
             f"The expense limitation for {name!r} ended on {row.term_end.isoformat()} ({row.term_basis}); no continuance is "
             f"recorded, so no limit is in force on {on.isoformat()}. Valid dates: {amendment.date.isoformat()} to "
             f"{row.term_end.isoformat()}. If the Independent Trustees approved a continuance, "
-            "record it in xlcap/data/events.toml."
+            f"record it in {_events_file(amendment, history)}."
         )
     return amendment, row
+
+
+def _events_file(amendment: Amendment, history: History) -> str:
+    """Where a continuance is recorded: the bundled data's file, or the events.toml of the user's agreement."""
+    folder = amendment.source_path.parent
+    return "xlcap/data/events.toml" if folder == DATA_DIR else f"events.toml of agreement {history.id!r} ({folder})"
 
 
 def row_for_class(rows: tuple[ScheduleRow, ...], name: str, share_class: str | None) -> ScheduleRow:
@@ -167,16 +178,18 @@ def lookup(
     on: dt.date | str,
     *,
     share_class: str | None = None,
+    agreement: str | None = None,
     history: History | None = None,
 ) -> CapResult:
     """The expense limit for `portfolio` at average net `assets` on date `on`.
 
-    Raises UnknownPortfolioError, NoScheduleError, TermEndedError or InvalidInputError,
-    each naming the input, what was wrong and what is valid.
+    `agreement` (id or trust name, typed loosely) chooses the agreement; without it, the one
+    agreement whose schedules name the portfolio. Raises UnknownPortfolioError, NoScheduleError,
+    TermEndedError or InvalidInputError, each naming the input, what was wrong and what is valid.
     """
     amount = parse_amount(assets, "assets")
     day = parse_date(on, "date")
-    history = history or default_history()
+    history = history or default_agreements().for_portfolio(portfolio, agreement)
     amendment, row = resolve_row(portfolio, day, history, share_class)
     rate = row.limit.annual_rate(amount)
     return CapResult(
@@ -184,6 +197,7 @@ def lookup(
         date=day,
         assets=amount,
         share_class=class_shown(row, share_class),
+        agreement=history.id,
         status="no_limit" if rate is None else "in_effect",
         rate=rate,
         annual_amount=row.limit.annual_amount(amount),

@@ -89,13 +89,15 @@ def run_report(
     history: History | None = None,
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
+    agreement: str | None = None,
 ) -> ReportRun:
     """Check the inputs, compute the month, and write the Trust's and each manager's workbook.
 
     Run again with the same inputs, it writes nothing and says the files are up to date; with
     changed inputs it refuses (OutputExistsError, naming what changed) unless `force`.
+    One agreement at a time: `agreement` (id or trust) chooses it when the data folder holds several.
     """
-    history = history or default_history()
+    history = history or default_history(agreement)
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
     recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)

@@ -146,18 +146,37 @@ class AgreementTerms:
     term_section: str = "term clause"
     notice_days: int | None = None
     notice_text: str = ""
+    id: str = ""  # how a user chooses the agreement (--agreement); default: its folder's name
+    trust: str = ""  # default: the latest amendment's trust
+    manager: str = ""  # default: the latest amendment's manager
 
 
 class History:
     """Every amendment on file; the schedule in force on a date is the latest dated on or before it."""
 
     def __init__(self, amendments: list[Amendment], aliases: Mapping[str, str], terms: AgreementTerms | None = None) -> None:
-        self.terms = terms or AgreementTerms()
         self.amendments: tuple[Amendment, ...] = tuple(sorted(amendments, key=lambda a: a.date))
+        terms = terms or AgreementTerms()
+        if self.amendments and not (terms.trust and terms.manager):
+            last = self.amendments[-1]
+            terms = replace(terms, trust=terms.trust or last.trust, manager=terms.manager or last.manager)
+        self.terms = terms
         self._dates = [a.date for a in self.amendments]
         everyone = dict.fromkeys(name for a in self.amendments for name in a.portfolios)
         self.names = NameIndex(everyone, aliases)
         self.aliases = dict(aliases)
+
+    @property
+    def id(self) -> str:
+        return self.terms.id
+
+    @property
+    def trust(self) -> str:
+        return self.terms.trust
+
+    def amendment(self, number: int) -> Amendment | None:
+        """This agreement's amendment of that number: numbers are unique within an agreement, not across them."""
+        return next((a for a in self.amendments if a.number == number), None)
 
     def in_force(self, on: dt.date) -> Amendment | None:
         i = bisect.bisect_right(self._dates, on) - 1

@@ -172,9 +172,11 @@ def _books(
     """Each manager's workbook, checked against the manifest: present, unchanged, for these portfolios."""
     files = {f.get("manager"): f for f in manifest.get("files", []) if isinstance(f, dict) and f.get("manager")}
     if recipients is not None:
-        from xlcap.datafiles import default_history
+        from xlcap.datafiles import default_agreements
 
-        managers = read_recipients(recipients, history or default_history())
+        # The agreement the workbooks were made for: the one that names every portfolio in them.
+        made_for = [str(p) for f in files.values() for p in f.get("portfolios", ())]
+        managers = read_recipients(recipients, history or default_agreements().naming_all(made_for))
     else:  # the managers and addresses report recorded
         managers = tuple(Manager(str(m), tuple(f.get("portfolios", ())), tuple(f.get("emails", ()))) for m, f in files.items())
     problems, books = [], []

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlcap.datafiles import default_history
+from xlcap.datafiles import default_agreements
 from xlcap.errors import InvalidInputError, XlcapError
 from xlcap.limits import Band, Limit
 from xlcap.lookup import row_for_class
@@ -138,7 +138,7 @@ def _tables(history: History) -> _Tables:
     )
 
 
-def _broadcast(values: Any, n: int) -> Any:
+def broadcast(values: Any, n: int) -> Any:
     if isinstance(values, (str, bytes, dt.date, int, float)) or np.ndim(values) == 0:
         return [values] * n
     return values
@@ -171,11 +171,16 @@ def _factorize(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], l
 def _resolve_names(portfolios: Any, history: History, tables: _Tables) -> npt.NDArray[np.int64]:
     codes, uniques = _factorize(np.asarray(portfolios, dtype=object))
     column = {name: i for i, name in enumerate(tables.names)}
-    lookup = np.array(
-        [column[name] if isinstance(u, str) and (name := history.names.resolve(u)) is not None else -1 for u in uniques],
-        dtype=np.int64,
-    )
+    lookup = np.array([_name_index(u, history, column) for u in uniques], dtype=np.int64)
     return lookup[codes]
+
+
+def _name_index(typed: object, history: History, column: dict[str, int]) -> int:
+    """The name's column; -1 for a name not on file; -2 for no name (blank, not text), invalid input as in lookup."""
+    if not isinstance(typed, str) or not typed.strip():
+        return -2
+    name = history.names.resolve(typed)
+    return -1 if name is None else column[name]
 
 
 def _resolve_classes(classes: Any, tables: _Tables) -> npt.NDArray[np.int64]:
@@ -240,23 +245,42 @@ class Lookups:
     status: npt.NDArray[np.int8]  # index into STATUSES
     rate: npt.NDArray[np.float64]  # NaN unless in effect
     annual_amount: npt.NDArray[np.float64]
-    amendment: npt.NDArray[np.int64]  # 0 when none
+    amendment: npt.NDArray[np.int64]  # 0 when none; a number within the row's agreement
     term_end: npt.NDArray[np.datetime64]  # NaT when permanent or unknown
+    agreements: tuple[str, ...] = ()  # agreement ids; `agreement` indexes them
+    agreement: npt.NDArray[np.int64] | None = None  # -1 when no agreement could be chosen; None: all the first
+
+
+def rows_of(inputs: tuple[Any, ...]) -> int:
+    return max((len(v) for v in inputs if not isinstance(v, (str, bytes)) and np.ndim(v) > 0), default=1)
 
 
 def lookup_arrays(
-    portfolios: Any, assets: Any, dates: Any, share_classes: Any = None, *, history: History | None = None
+    portfolios: Any,
+    assets: Any,
+    dates: Any,
+    share_classes: Any = None,
+    *,
+    agreements: Any = None,
+    history: History | None = None,
 ) -> Lookups:
     """lookup_many without the DataFrame, for callers that want arrays (the Excel functions)."""
-    history = history or default_history()
+    if history is None:
+        collection = default_agreements()
+        one = agreements is None or isinstance(agreements, str) or np.ndim(agreements) == 0
+        if len(collection) > 1 and not (one and agreements is not None):
+            from xlcap.vectorised_across import across  # several agreements: each row's own, then its tables
+
+            return across(collection, portfolios, assets, dates, share_classes, agreements)
+        history = collection.get(agreements if one else None)
     t = _tables(history)
     inputs: tuple[Any, ...] = (portfolios, assets, dates, share_classes)
-    n = max((len(v) for v in inputs if not isinstance(v, (str, bytes)) and np.ndim(v) > 0), default=1)
-    name_idx = _resolve_names(_broadcast(portfolios, n), history, t)
-    amount, bad_amount = _to_assets(_broadcast(assets, n))
-    days, bad_date = _to_days(_broadcast(dates, n))
+    n = rows_of(inputs)
+    name_idx = _resolve_names(broadcast(portfolios, n), history, t)
+    amount, bad_amount = _to_assets(broadcast(assets, n))
+    days, bad_date = _to_days(broadcast(dates, n))
     # No class given anywhere is the common case: slot 0 for every row, without reading a column.
-    slot = np.zeros(n, dtype=np.int64) if share_classes is None else _resolve_classes(_broadcast(share_classes, n), t)
+    slot = np.zeros(n, dtype=np.int64) if share_classes is None else _resolve_classes(broadcast(share_classes, n), t)
     if not len(name_idx) == len(amount) == len(days) == len(slot) == n:
         given = {"portfolios": name_idx, "assets": amount, "dates": days} | (
             {} if share_classes is None else {"share_classes": slot}
@@ -294,20 +318,31 @@ def lookup_arrays(
             annual[rows] = limit.annual_amounts(amount[rows])
             rate[rows] = [limit.annual_rate(float(a)) for a in amount[rows]]
 
+    invalid = bad_amount | bad_date | bad_class | t.per_class[cell]
+    no_name = name_idx == -2 if name_idx.min(initial=0) == -2 else None  # rare: spare a million-row pass otherwise
+    if no_name is not None:
+        invalid |= no_name
     status = np.select(
-        [bad_amount | bad_date | bad_class | t.per_class[cell], ~scheduled, ~known, (lid < 0) | (days > term), t.is_none[lid]],
+        [
+            invalid,
+            ~scheduled,
+            ~known,
+            (lid < 0) | (days > term),
+            t.is_none[lid],
+        ],
         [INVALID, NO_SCHEDULE, UNKNOWN, TERM_ENDED, NO_LIMIT],
         default=IN_EFFECT,
     ).astype(np.int8)
     live = status == IN_EFFECT
     return Lookups(
         names=t.names,
-        portfolio=name_idx,
+        portfolio=name_idx if no_name is None else np.where(no_name, -1, name_idx),
         status=status,
         rate=np.where(live, rate, np.nan),
         annual_amount=np.where(live, annual, np.nan),
         amendment=np.where(scheduled, t.amendment_numbers[np.maximum(amend_idx, 0)], 0),
         term_end=np.where(term != _FOREVER, term, np.iinfo(np.int64).min).astype("datetime64[D]"),
+        agreements=(history.id,),
     )
 
 
@@ -317,35 +352,49 @@ def lookup_many(
     dates: Sequence[dt.date] | Any,
     *,
     share_classes: Sequence[str | None] | str | Any | None = None,
+    agreements: Sequence[str | None] | str | Any | None = None,
     history: History | None = None,
 ) -> pd.DataFrame:
     """Vectorised `lookup`: one row out per row in, scalars broadcast (a class per row, or one for all).
 
     Columns: portfolio (canonical name, NaN when unknown), status (one of STATUSES),
     rate (NaN unless in effect), annual_amount, amendment (0 when none), term_end (NaT when
-    permanent or unknown). Failed rows carry their status; `explain` gives the message.
+    permanent or unknown), agreement (its id; NaN when none could be chosen: the name is in
+    several agreements, or none). `agreements` chooses each row's agreement (id or trust; one
+    for all, or per row); without it, the agreement whose schedules name the portfolio.
+    Failed rows carry their status; `explain` gives the message.
     """
-    found = lookup_arrays(portfolios, assets, dates, share_classes, history=history)
+    found = lookup_arrays(portfolios, assets, dates, share_classes, agreements=agreements, history=history)
+    # Codes made by lookup_arrays are in range by construction (-1 or an index): no million-row re-check.
+    agreement_codes = np.zeros(len(found.status), dtype=np.int8) if found.agreement is None else found.agreement
     return pd.DataFrame(
         {
-            "portfolio": pd.Categorical.from_codes(found.portfolio, categories=pd.Index(found.names)),
-            "status": pd.Categorical.from_codes(found.status, categories=pd.Index(STATUSES)),
+            "portfolio": pd.Categorical.from_codes(found.portfolio, categories=pd.Index(found.names), validate=False),
+            "status": pd.Categorical.from_codes(found.status, categories=pd.Index(STATUSES), validate=False),
             "rate": found.rate,
             "annual_amount": found.annual_amount,
             "amendment": found.amendment,
             "term_end": found.term_end,
-        }
+            "agreement": pd.Categorical.from_codes(agreement_codes, categories=pd.Index(found.agreements), validate=False),
+        },
+        copy=False,  # the arrays are this call's own: no second copy of a million rows
     )
 
 
 def explain(
-    portfolio: object, assets: object, date: object, share_class: object = None, *, history: History | None = None
+    portfolio: object,
+    assets: object,
+    date: object,
+    share_class: object = None,
+    agreement: object = None,
+    *,
+    history: History | None = None,
 ) -> XlcapError | None:
     """The error the scalar lookup gives for one row (None if it succeeds): the message for a failed row."""
     from xlcap.lookup import lookup
 
     try:
-        lookup(portfolio, assets, date, share_class=share_class, history=history)  # type: ignore[arg-type]
+        lookup(portfolio, assets, date, share_class=share_class, agreement=agreement, history=history)  # type: ignore[arg-type]
     except XlcapError as exc:
         return exc
     return None
