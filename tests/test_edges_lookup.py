@@ -113,13 +113,14 @@ def test_numpy_scalars_repeat_like_python_ones() -> None:
 
 
 def test_blank_portfolio_cells_among_many_distinct_names() -> None:
-    # Over 1,024 distinct name objects take pandas' own factorize; a blank (None or NaN) stays unknown there too
+    # Over 1,024 distinct name objects take pandas' own factorize; a blank (None or NaN) is invalid input there too,
+    # as the scalar lookup says for a blank name
     typed: list[object] = [f"Fund {i}" for i in range(1_500)] + [None, float("nan"), "Lazard Mid-Cap", None]
     frame = xlcap.lookup_many(typed, 250e6, "2008-01-31")
-    assert list(frame["status"][-4:]) == ["unknown_portfolio", "unknown_portfolio", "in_effect", "unknown_portfolio"]
+    assert list(frame["status"][-4:]) == ["invalid_input", "invalid_input", "in_effect", "invalid_input"]
     assert list(frame["annual_amount"][-4:].fillna(-1)) == [-1, -1, 2_000_000.0, -1]
     few = xlcap.lookup_many([None, "Lazard Mid-Cap", float("nan")], 250e6, "2008-01-31")
-    assert list(few["status"]) == ["unknown_portfolio", "in_effect", "unknown_portfolio"]
+    assert list(few["status"]) == ["invalid_input", "in_effect", "invalid_input"]
 
 
 def test_blank_date_cells_are_invalid_rows() -> None:
@@ -137,7 +138,7 @@ def test_explain_uses_the_history_it_is_given(data_dir: Path) -> None:
 def test_no_rows_in_no_rows_out() -> None:
     frame = xlcap.lookup_many([], [], [])
     assert len(frame) == 0
-    assert list(frame.columns) == ["portfolio", "status", "rate", "annual_amount", "amendment", "term_end"]
+    assert list(frame.columns) == ["portfolio", "status", "rate", "annual_amount", "amendment", "term_end", "agreement"]
 
 
 def test_nanosecond_date_columns() -> None:

@@ -60,7 +60,7 @@ def test_metadata_excel_reads(dispatched: dict[str, Any]) -> None:
     assert set(functions) == {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS"}
     assert functions["EXPCAP"]["description"].startswith("Annual expense limit as a rate")
     params = {p["name"]: p for p in functions["EXPCAP_AMOUNT"]["parameters"]}
-    assert list(params) == ["portfolio", "assets", "on_date", "days", "share_class"]
+    assert list(params) == ["portfolio", "assets", "on_date", "days", "share_class", "agreement"]
     assert params["days"].get("optional") is True
     assert params["assets"]["description"].startswith("Average daily net assets in dollars")
 
