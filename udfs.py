@@ -1,4 +1,4 @@
-"""xlcap's Excel functions: thin xlwings wrappers over xlcap.excel_functions, where all logic lives.
+"""xlcap's Excel functions: thin xlwings wrappers over xlcap.excel.functions, where all logic lives.
 
 Desktop Excel (Windows, xlwings add-in): set UDF Modules to `udfs` and click Import Functions.
 xlwings Lite: `xlcap excel lite --out DIR` writes a main.py holding this file and xlcap itself.
@@ -16,12 +16,12 @@ from typing import Any
 from xlwings import XlwingsError, arg, func
 
 from xlcap.errors import XlcapError
-from xlcap.excel_functions import HELP, officejs_runtime
-from xlcap.excel_functions import expcap as _expcap
-from xlcap.excel_functions import expcap_amount as _expcap_amount
-from xlcap.excel_functions import expcap_info as _expcap_info
-from xlcap.excel_functions import expcap_portfolios as _expcap_portfolios
-from xlcap.excel_functions import expcap_tiers as _expcap_tiers
+from xlcap.excel.functions import HELP, officejs_runtime
+from xlcap.excel.functions import expcap as _expcap
+from xlcap.excel.functions import expcap_amount as _expcap_amount
+from xlcap.excel.functions import expcap_info as _expcap_info
+from xlcap.excel.functions import expcap_portfolios as _expcap_portfolios
+from xlcap.excel.functions import expcap_tiers as _expcap_tiers
 
 
 def _call(function: Callable[..., Any], *args: Any) -> Any:

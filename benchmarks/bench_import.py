@@ -22,9 +22,9 @@ from pathlib import Path
 
 from results import print_results  # benchmarks/, on the path when a script here runs
 
-from xlcap.amendment_diff import compare
-from xlcap.amendment_import import import_amendment
-from xlcap.datafiles import DATA_DIR, load_history
+from xlcap.agreements.datafiles import DATA_DIR, load_history
+from xlcap.importing.diff import compare
+from xlcap.importing.imported import import_amendment
 from xlcap.render import render_import
 
 REFERENCE = DATA_DIR / "amendment-012.txt"

@@ -79,8 +79,8 @@ def synthetic_complex(folder: Path, portfolios: int, months: int) -> tuple[Path,
 def run_report(data: Path, actuals: Path, recipients: Path, out: Path, month: str) -> None:
     import pandas as pd
 
-    from xlcap.datafiles import load_history
-    from xlcap.report import run_report as report
+    from xlcap.agreements.datafiles import load_history
+    from xlcap.report.month_end import run_report as report
 
     report(pd.Period(month, "M"), actuals=actuals, out_dir=out, recipients=recipients, history=load_history(data))
 

@@ -23,7 +23,7 @@ import numpy as np
 from results import print_results  # benchmarks/, on the path when a script here runs
 
 import xlcap
-from xlcap.lookup import CapResult
+from xlcap.agreements.lookup import CapResult
 
 
 def scalar(batches: int = 51, number: int = 2_000) -> tuple[float, float, float]:

@@ -11,8 +11,8 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-from xlcap.amendment_import import ImportedAmendment, import_amendment
-from xlcap.limits import FlatLimit, Tier, TieredLimit
+from xlcap.agreements.limits import FlatLimit, Tier, TieredLimit
+from xlcap.importing.imported import ImportedAmendment, import_amendment
 
 RULE = "-" * 47 + " " + "-" * 32
 TERM_HEADING = (

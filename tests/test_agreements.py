@@ -35,11 +35,11 @@ import xlcap
 from tests.conftest import DATA, read_answers
 from tests.filed import TERM_HEADING, filed_text
 from tests.libreoffice import SOFFICE, convert
-from xlcap import excel_functions as ef
+from xlcap.agreements.datafiles import DATA_ENV, default_agreements, load_agreements
+from xlcap.agreements.vectorised import explain
 from xlcap.cli import main
-from xlcap.datafiles import DATA_ENV, default_agreements, load_agreements
 from xlcap.errors import InvalidInputError, NoScheduleError, ScheduleDataError, TermEndedError, UnknownPortfolioError
-from xlcap.vectorised import explain
+from xlcap.excel import functions as ef
 
 ACME = Path(__file__).parent / "agreements" / "acme"
 M = 10**6
@@ -528,7 +528,7 @@ def test_send_finds_the_agreement_its_workbooks_were_made_for(
 def test_lite_embeds_every_agreement(two: Path, tmp_path: Path) -> None:
     import zipfile
 
-    from xlcap import lite
+    from xlcap.excel import lite as lite
 
     names = [name for name, _ in lite.package_files()]
     assert {"data/acme/amendment-002.toml", "data/met-investors/amendment-012.txt"} <= set(names)

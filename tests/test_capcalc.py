@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import xlcap
-from xlcap.actuals import read_actuals
-from xlcap.capcalc import CapReport, compute
+from xlcap.report.actuals import read_actuals
+from xlcap.report.compute import CapReport, compute
 
 HAND = Path(__file__).parent / "actuals" / "hand.csv"
 

@@ -11,14 +11,14 @@ import pytest
 
 import xlcap
 from tests.filed import TERM_HEADING, filed_text, flat, tiered
-from xlcap.amendment_diff import compare
-from xlcap.amendment_import import import_amendment
-from xlcap.amendment_write import write_amendment
-from xlcap.class_limits import read_class_limits, read_class_list
+from xlcap.agreements.datacheck import check_folder
+from xlcap.agreements.datafiles import load_history
 from xlcap.cli import main
-from xlcap.datacheck import check_folder
-from xlcap.datafiles import load_history
-from xlcap.limit_text import UnreadableLimit
+from xlcap.importing.class_limits import read_class_limits, read_class_list
+from xlcap.importing.diff import compare
+from xlcap.importing.imported import import_amendment
+from xlcap.importing.limit_text import UnreadableLimit
+from xlcap.importing.write import write_amendment
 
 M = 10**6
 

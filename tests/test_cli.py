@@ -235,7 +235,7 @@ def test_import_write_refuses_an_installed_package(tmp_path: Path, monkeypatch: 
                                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     installed = tmp_path / "lib" / "site-packages" / "xlcap" / "data"
     installed.mkdir(parents=True)
-    monkeypatch.setattr("xlcap.datafiles.DATA_DIR", installed)
+    monkeypatch.setattr("xlcap.agreements.datafiles.DATA_DIR", installed)
     code, out, err = run(capsys, "import", "xlcap/data/amendment-012.txt", "--write")
     assert (code, out) == (2, "")
     assert err == (

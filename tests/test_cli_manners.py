@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import add_test_amendment
 from xlcap import __version__, errors
+from xlcap.agreements.datafiles import load_history
 from xlcap.cli import main, main_exit
-from xlcap.datafiles import load_history
 from xlcap.locking import folder_lock
 from xlcap.render import render_portfolios, render_schedule
 

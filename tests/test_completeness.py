@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from xlcap.cli import main
-from xlcap.report import SAMPLE_ACTUALS
+from xlcap.report.month_end import SAMPLE_ACTUALS
 
 HEADER = (
     "Month,Portfolio,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,Brokerage,Extraordinary\n"

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from xlcap import default_history
 from xlcap.errors import InputFileError
-from xlcap.report import SAMPLE_ACTUALS, prepare
+from xlcap.report.month_end import SAMPLE_ACTUALS, prepare
 
 MONTH = pd.Period("2008-03", "M")
 PORTFOLIOS = (

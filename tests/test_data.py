@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import xlcap
-from xlcap.datafiles import load_history
-from xlcap.limits import FlatLimit, NoLimit, TieredLimit
+from xlcap.agreements.datafiles import load_history
+from xlcap.agreements.limits import FlatLimit, NoLimit, TieredLimit
 
 FILED = (Path(__file__).parent.parent / "xlcap" / "data" / "amendment-012.txt").read_text(encoding="utf-8")
 AMENDMENT = xlcap.default_history().amendments[0]

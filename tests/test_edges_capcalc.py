@@ -1,4 +1,4 @@
-"""Cap versus actual at its edges (xlcap/capcalc.py), in Python, without LibreOffice.
+"""Cap versus actual at its edges (xlcap/report/compute.py), in Python, without LibreOffice.
 
 Edges that mutation testing (tools/mutation.py) found no test guarding. Each test states the rule
 from the contract or the calendar and a hand-worked answer; none is read back from the code under test.
@@ -14,9 +14,9 @@ import pytest
 
 import xlcap
 from tests.conftest import TEST_GROWTH_13, TEST_GROWTH_13_TEXT, add_test_amendment
-from xlcap.actuals import read_actuals
-from xlcap.capcalc import OPEN_TIER, CapReport, compute, schedule_key
-from xlcap.datafiles import load_history
+from xlcap.agreements.datafiles import load_history
+from xlcap.report.actuals import read_actuals
+from xlcap.report.compute import OPEN_TIER, CapReport, compute, schedule_key
 
 HEADER = "Month,Portfolio,Average Net Assets,Days,Management Fee,Other Expenses\n"
 

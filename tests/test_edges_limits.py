@@ -1,4 +1,4 @@
-"""Limit arithmetic and tier tables at their edges (xlcap/limits.py).
+"""Limit arithmetic and tier tables at their edges (xlcap/agreements/limits.py).
 
 Edges that mutation testing (tools/mutation.py) found no test guarding. Each test states the rule
 from the contract or the calendar and a hand-worked answer; none is read back from the code under test.
@@ -11,7 +11,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from xlcap.limits import Tier, TieredLimit, days_in_years, format_money, rate_problem, tier_problems
+from xlcap.agreements.limits import Tier, TieredLimit, days_in_years, format_money, rate_problem, tier_problems
 
 RATE = Decimal("0.0065")
 

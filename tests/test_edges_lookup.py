@@ -17,8 +17,8 @@ import pytest
 
 import xlcap
 from tests.conftest import TEST_GROWTH_13, TEST_GROWTH_13_TEXT, add_test_amendment
-from xlcap.datafiles import load_history
-from xlcap.vectorised import explain
+from xlcap.agreements.datafiles import load_history
+from xlcap.agreements.vectorised import explain
 
 # --- lookup --------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 
 import xlcap
 from tests.conftest import LAZARD_AT_85, add_test_amendment
-from xlcap.datafiles import load_history
+from xlcap.agreements.datafiles import load_history
 
 
 def _events(data_dir: Path, text: str) -> xlcap.History:

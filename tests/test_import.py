@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from xlcap.amendment_diff import compare
-from xlcap.amendment_import import ImportedAmendment, ImportedRow, Problem, import_amendment
-from xlcap.amendment_write import write_amendment
-from xlcap.datafiles import default_history, load_amendment
+from xlcap.agreements.datafiles import default_history, load_amendment
+from xlcap.agreements.limits import FlatLimit, NoLimit, Tier, TieredLimit
 from xlcap.errors import InvalidInputError
-from xlcap.limits import FlatLimit, NoLimit, Tier, TieredLimit
+from xlcap.importing.diff import compare
+from xlcap.importing.imported import ImportedAmendment, ImportedRow, Problem, import_amendment
+from xlcap.importing.write import write_amendment
 
 DATA = Path(__file__).parent.parent / "xlcap" / "data"
 DOCS = Path(__file__).parent / "amendments"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import xlcap
+from xlcap.agreements.datafiles import load_history
 from xlcap.cli import main
-from xlcap.datafiles import load_history
 
 DOCS = Path(__file__).parent / "amendments"
 REFERENCE = str(Path(__file__).parent.parent / "xlcap" / "data" / "amendment-012.txt")

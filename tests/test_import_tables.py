@@ -10,11 +10,11 @@ import pytest
 
 import xlcap
 from tests.filed import TERM_HEADING, filed_text, flat, tiered
-from xlcap.amendment_import import import_amendment
-from xlcap.amendment_write import write_amendment
-from xlcap.datacheck import check_folder
-from xlcap.datafiles import load_history
+from xlcap.agreements.datacheck import check_folder
+from xlcap.agreements.datafiles import load_history
 from xlcap.errors import InvalidInputError
+from xlcap.importing.imported import import_amendment
+from xlcap.importing.write import write_amendment
 
 M, B = 10**6, 10**9
 

@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path
 
 from tests.filed import TERM_HEADING, THEREAFTER, flat, imported, terms, tiered
-from xlcap.amendment_import import Problem, import_amendment
-from xlcap.limits import NoLimit
+from xlcap.agreements.limits import NoLimit
+from xlcap.importing.imported import Problem, import_amendment
 
 M, B = 10**6, 10**9
 SCHEDULE = "2. Schedule A. Schedule A to the Agreement, as amended, which sets forth the Portfolios of the Trust, is hereby "

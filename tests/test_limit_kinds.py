@@ -18,12 +18,12 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.conftest import add_test_amendment
-from xlcap.datafiles import load_history
+from xlcap.agreements.datafiles import load_history
+from xlcap.agreements.limits import LIMIT_KINDS, FlatLimit, Limit, NoLimit, Tier, TieredLimit, format_rate, limit_data
+from xlcap.agreements.lookup import lookup
+from xlcap.agreements.vectorised import lookup_many
 from xlcap.errors import ScheduleDataError
-from xlcap.limits import LIMIT_KINDS, FlatLimit, Limit, NoLimit, Tier, TieredLimit, format_rate, limit_data
-from xlcap.lookup import lookup
 from xlcap.parse import parse_rate
-from xlcap.vectorised import lookup_many
 
 
 @dataclass(frozen=True, slots=True)

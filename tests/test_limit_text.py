@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlcap.limit_text import PER_CLASS, UnreadableLimit, read_limit
-from xlcap.limits import LIMIT_KINDS, FlatLimit, NoLimit, Tier, TieredLimit
+from xlcap.agreements.limits import LIMIT_KINDS, FlatLimit, NoLimit, Tier, TieredLimit
+from xlcap.importing.limit_text import PER_CLASS, UnreadableLimit, read_limit
 
 M, B = 10**6, 10**9
 

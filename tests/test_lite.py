@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from xlcap.lite import REQUIREMENTS, package_files
+from xlcap.excel.lite import REQUIREMENTS, package_files
 
 NEEDS_KEY = pytest.mark.skipif(
     not os.environ.get("XLWINGS_LICENSE_KEY") and os.environ.get("CI") != "true", reason="needs XLWINGS_LICENSE_KEY"
@@ -98,7 +98,7 @@ def test_refuses_to_replace_without_force(built: Path) -> None:
 
 def test_embeds_every_module_and_data_file() -> None:
     names = {name for name, _ in package_files()}
-    assert {"__init__.py", "excel_functions.py", "excel_values.py", "data/amendment-012.toml", "data/aliases.toml"} <= names
+    assert {"__init__.py", "excel/functions.py", "excel/values.py", "data/amendment-012.toml", "data/aliases.toml"} <= names
     assert {"data/events.toml", "data/amendment-012.txt"} <= names
     assert not any("__pycache__" in n for n in names)
 
@@ -109,7 +109,7 @@ def test_embeds_the_users_own_data_folder(data_dir: Path, monkeypatch: pytest.Mo
     embedded = dict(package_files())
     assert embedded["data/amendment-013.htm"] == data_dir / "amendment-013.htm"
     assert embedded["data/amendment-012.toml"] == data_dir / "amendment-012.toml"
-    assert embedded["excel_functions.py"].parent.name == "xlcap"
+    assert embedded["excel/functions.py"].parent.name == "excel"
 
 
 @NEEDS_KEY
@@ -155,8 +155,8 @@ def test_every_function_answers(lite: dict[str, Any]) -> None:
 
 
 def test_says_where_udfs_py_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlcap import lite
     from xlcap.errors import InvalidInputError
+    from xlcap.excel import lite as lite
 
     monkeypatch.setattr(lite, "PACKAGE_DIR", tmp_path / "site-packages" / "xlcap")
     monkeypatch.chdir(tmp_path)

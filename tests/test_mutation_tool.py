@@ -33,7 +33,7 @@ def test_mutation_score_of_money(tmp_path: Path) -> None:
 def test_unknown_module_is_refused_with_the_valid_names() -> None:
     done = subprocess.run([sys.executable, str(TOOL), "moneys"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    valid = "money, limits, schedule, lookup, vectorised, capcalc, excel_values, send, all"
+    valid = "money, limits, schedule, lookup, vectorised, capcalc, excel_values, send_log, all"
     assert f"unknown module moneys; valid: {valid}" in done.stderr
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import xlcap
-from xlcap.names import NameIndex, name_key
+from xlcap.agreements.names import NameIndex, name_key
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,8 @@ import pytest
 import xlcap
 from tests.libreoffice import convert, needs_libreoffice
 from tests.workbooks import build
-from xlcap.actuals import read_actuals
-from xlcap.capcalc import compute
+from xlcap.report.actuals import read_actuals
+from xlcap.report.compute import compute
 
 HEADER = "Month,Portfolio,Average Net Assets,Days,Management Fee,Other Expenses\n"
 

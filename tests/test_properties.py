@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xlcap
-from xlcap.limits import Tier, TieredLimit
+from xlcap.agreements.limits import Tier, TieredLimit
 
 rates = st.integers(min_value=1, max_value=999).map(lambda bp: Decimal(bp) / 10_000)  # 0.01% .. 9.99%
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlcap import report as report_module
 from xlcap.cli import main
 from xlcap.locking import LOCK_NAME, folder_lock
+from xlcap.report import month_end as report_module
 
 ACTUALS = Path(__file__).parent / "actuals"
 HEADER = (
@@ -340,7 +340,7 @@ def test_header_names_are_matched_loosely_and_xlsx_is_read(
 
 def test_template_in_workbooks_reads_back(tmp_path: Path) -> None:
     from xlcap import default_history
-    from xlcap.actuals import read_actuals
+    from xlcap.report.actuals import read_actuals
 
     template = Path(__file__).parent.parent / "workbooks" / "actuals-template.xlsx"
     copy = tmp_path / "template.xlsx"

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlcap.errors import SendLogError
-from xlcap.send_log import Attempt, SendLog, new_attempt
+from xlcap.mail.send_log import Attempt, SendLog, new_attempt
 
 AFTER_LINES = [
     [],

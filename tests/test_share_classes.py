@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 
 import xlcap
 from tests.conftest import DATA, add_test_amendment
-from xlcap.datafiles import DATA_ENV, load_history
-from xlcap.names import class_key
-from xlcap.schedule import History
-from xlcap.vectorised import INVALID, STATUSES, explain, lookup_arrays
+from xlcap.agreements.datafiles import DATA_ENV, load_history
+from xlcap.agreements.names import class_key
+from xlcap.agreements.schedule import History
+from xlcap.agreements.vectorised import INVALID, STATUSES, explain, lookup_arrays
 
 TEXT = """Schedule A (test)
 Lazard Mid-Cap Portfolio  Class A 0.80%
@@ -319,9 +319,9 @@ def test_import_diff_shows_every_class_group_replaced(classes_dir: Path, tmp_pat
     """Importing a class-agnostic 0.85% over the per-class rows: the change names both class groups it replaces."""
     from types import SimpleNamespace
 
-    from xlcap.amendment_diff import compare
-    from xlcap.amendment_import import ImportedRow
-    from xlcap.limits import FlatLimit
+    from xlcap.agreements.limits import FlatLimit
+    from xlcap.importing.diff import compare
+    from xlcap.importing.imported import ImportedRow
 
     history = load_history(classes_dir)
     row = ImportedRow("Lazard Mid-Cap Portfolio", "0.85%", (2, 2), FlatLimit(Decimal("0.0085")), None)
@@ -334,7 +334,7 @@ def test_import_diff_shows_every_class_group_replaced(classes_dir: Path, tmp_pat
 
 def test_excel_class_cells_are_read_like_the_other_arguments(classes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bad class cell answers its own row only; 0 and empty are no class; a whole number is read as its digits."""
-    from xlcap.excel_functions import expcap
+    from xlcap.excel.functions import expcap
 
     monkeypatch.setenv(DATA_ENV, str(classes_dir))
     names = [["Lazard Mid-Cap"], ["Lazard Mid-Cap"], ["Janus Forty"], ["Janus Forty"]]
@@ -361,7 +361,7 @@ def test_schedule_portfolios_and_expcap_portfolios_name_each_class_group(classes
 
 
 def test_expcap_portfolios_lists_each_class_group(classes_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlcap.excel_functions import expcap_portfolios
+    from xlcap.excel.functions import expcap_portfolios
 
     monkeypatch.setenv(DATA_ENV, str(classes_dir))
     rows = expcap_portfolios(DATE_2010_01_31, officejs=False)

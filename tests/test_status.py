@@ -17,10 +17,10 @@ from tests.conftest import LAZARD_AT_85, add_test_amendment
 from tests.libreoffice import SOFFICE, convert
 from tests.workbooks import build
 from xlcap import default_history
-from xlcap.capcalc import schedule_state
+from xlcap.agreements.datafiles import load_history
 from xlcap.cli import main
-from xlcap.datafiles import load_history
-from xlcap.status import NO_LIMIT, NO_SCHEDULE, STATES, TERM_ENDED
+from xlcap.report.compute import schedule_state
+from xlcap.report.status import NO_LIMIT, NO_SCHEDULE, STATES, TERM_ENDED
 
 needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice not installed (CI installs it)"

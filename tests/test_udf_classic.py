@@ -30,7 +30,7 @@ from antlr4_vba.vba_ccParser import vba_ccParser
 from antlr4_vba.vbaLexer import vbaLexer
 from antlr4_vba.vbaParser import vbaParser
 
-from xlcap.excel_functions import HELP
+from xlcap.excel.functions import HELP
 
 NA, DIV0 = -2146826246, -2146826281  # error cells as COM hands them to Python
 MISSING = -2147352572  # an omitted Optional argument, as VBA passes it

@@ -11,7 +11,7 @@ import inspect
 from pathlib import Path
 
 import udfs
-from xlcap.excel_functions import HELP
+from xlcap.excel.functions import HELP
 
 SOURCE = ast.parse((Path(__file__).parent.parent / "udfs.py").read_text(encoding="utf-8"))
 EXCEL_FUNCTIONS = {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS"}

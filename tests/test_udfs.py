@@ -15,7 +15,7 @@ import pytest
 from xlwings import XlwingsError
 
 import udfs
-from xlcap.excel_functions import NO_LIMIT, expcap
+from xlcap.excel.functions import NO_LIMIT, expcap
 
 NA = -2146826246  # classic Excel's #N/A error cell, as COM hands it to Python
 

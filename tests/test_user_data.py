@@ -13,8 +13,8 @@ import pytest
 
 import udfs
 from tests.conftest import LAZARD_AT_85, add_test_amendment
+from xlcap.agreements.datafiles import DATA_ENV, default_history, load_history
 from xlcap.cli import main
-from xlcap.datafiles import DATA_ENV, default_history, load_history
 
 JULY = ("--assets", "250000000", "--date", "2008-07-31", "--json")
 

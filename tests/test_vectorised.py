@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import xlcap
-from xlcap.vectorised import explain
+from xlcap.agreements.vectorised import explain
 
 
 def test_scalars_broadcast_against_columns() -> None:

@@ -216,7 +216,7 @@ def test_same_inputs_give_the_same_file(tmp_path: Path) -> None:
 @needs_libreoffice
 def test_a_year_spanning_two_amendments_uses_each_in_its_months(data_dir: Path, tmp_path: Path) -> None:
     """A made-up Amendment No. 13 (February 1, 2008) raises Lazard to 0.85%: January stays on No. 12."""
-    from xlcap.datafiles import load_history
+    from xlcap.agreements.datafiles import load_history
 
     text = "AMENDMENT NO. 13 (a test document, not a filing)\nLazard Mid-Cap Portfolio 0.85%\n"
     add_test_amendment(data_dir, 13, "2008-02-01", text, LAZARD_AT_85)

@@ -11,9 +11,9 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 import xlcap
-from xlcap.actuals import read_actuals
-from xlcap.capcalc import compute
-from xlcap.workbook import WorkbookContext, write_workbook
+from xlcap.report.actuals import read_actuals
+from xlcap.report.compute import compute
+from xlcap.report.workbook import WorkbookContext, write_workbook
 
 HAND = Path(__file__).parent / "actuals" / "hand.csv"
 SAMPLE = Path(xlcap.__file__).parent / "data" / "sample-actuals.csv"

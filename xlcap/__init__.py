@@ -8,8 +8,11 @@
 
 __version__ = "0.2.0"
 
-from xlcap.agreements import Agreements
-from xlcap.datafiles import default_agreements, default_history, load_agreements, load_history
+from xlcap.agreements.collection import Agreements
+from xlcap.agreements.datafiles import default_agreements, default_history, load_agreements, load_history
+from xlcap.agreements.limits import FlatLimit, Limit, NoLimit, Tier, TieredLimit, days_in_year, period_amount
+from xlcap.agreements.lookup import CapResult, lookup, schedule_in_force
+from xlcap.agreements.schedule import Amendment, History, Interpretation, ScheduleRow
 from xlcap.errors import (
     InvalidInputError,
     NoScheduleError,
@@ -18,10 +21,7 @@ from xlcap.errors import (
     UnknownPortfolioError,
     XlcapError,
 )
-from xlcap.limits import FlatLimit, Limit, NoLimit, Tier, TieredLimit, days_in_year, period_amount
-from xlcap.lookup import CapResult, lookup, schedule_in_force
 from xlcap.parse import parse_amount, parse_date
-from xlcap.schedule import Amendment, History, Interpretation, ScheduleRow
 
 __all__ = [
     "Agreements",
@@ -59,7 +59,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     # The vectorised API needs NumPy and pandas; import them only when asked, so the CLI starts fast.
     if name == "lookup_many":
-        from xlcap.vectorised import lookup_many
+        from xlcap.agreements.vectorised import lookup_many
 
         return lookup_many
     raise AttributeError(f"module 'xlcap' has no attribute {name!r}")

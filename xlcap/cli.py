@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from xlcap.datafiles import DATA_ENV, data_folder
+from xlcap.agreements.datafiles import DATA_ENV, data_folder
+from xlcap.agreements.lookup import lookup, schedule_in_force
 from xlcap.errors import (
     EXIT_CLOSED_PIPE,
     EXIT_CONFLICT,
@@ -29,7 +30,6 @@ from xlcap.errors import (
     InvalidInputError,
     XlcapError,
 )
-from xlcap.lookup import lookup, schedule_in_force
 from xlcap.parse import DATE_FORMS, parse_date
 from xlcap.render import render_cap, render_import, render_portfolios, render_schedule
 
@@ -94,8 +94,8 @@ def _cmd_portfolios(args: argparse.Namespace) -> Reply:
 
 
 def _cmd_report(args: argparse.Namespace) -> str:
-    from xlcap.actuals import parse_month
-    from xlcap.report import run_report
+    from xlcap.report.actuals import parse_month
+    from xlcap.report.month_end import run_report
 
     month = parse_month(args.month, "month")
     with _progress_bar() as progress:
@@ -128,9 +128,9 @@ _SEND_LABELS = {
 
 
 def _cmd_send(args: argparse.Namespace) -> Reply:
-    from xlcap.actuals import parse_month
-    from xlcap.send import SmtpSettings, send_month
-    from xlcap.smtp import parse_server
+    from xlcap.mail.send import SmtpSettings, send_month
+    from xlcap.mail.smtp import parse_server
+    from xlcap.report.actuals import parse_month
 
     month = parse_month(args.month, "month")
     if args.smtp is None and not args.dry_run:
@@ -182,9 +182,9 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
 
 
 def _cmd_import(args: argparse.Namespace) -> Reply:
-    from xlcap.amendment_diff import agreement_folder, compare, history_in  # the import machinery loads only here
-    from xlcap.amendment_import import import_amendment
-    from xlcap.amendment_write import write_amendment
+    from xlcap.importing.diff import agreement_folder, compare, history_in  # the import machinery loads only here
+    from xlcap.importing.imported import import_amendment
+    from xlcap.importing.write import write_amendment
 
     data_dir = Path(args.data_dir) if args.data_dir else data_folder()
     if not data_dir.is_dir():
@@ -213,7 +213,7 @@ def _cmd_import(args: argparse.Namespace) -> Reply:
 
 
 def _cmd_data_check(args: argparse.Namespace) -> Reply:
-    from xlcap.datacheck import check_folder
+    from xlcap.agreements.datacheck import check_folder
 
     report = check_folder(Path(args.folder) if args.folder else data_folder())
     return Reply(report.summary(), code=EXIT_DATA if report.problems else EXIT_OK)
@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_excel_lite(args: argparse.Namespace) -> str:
-    from xlcap.lite import write_lite
+    from xlcap.excel.lite import write_lite
 
     main_py, requirements = write_lite(args.out, force=args.force)
     return (

@@ -6,14 +6,14 @@ import datetime as dt
 import textwrap
 from typing import TYPE_CHECKING
 
-from xlcap.limits import Limit, days_in_year
-from xlcap.lookup import CapResult
-from xlcap.schedule import Amendment, ScheduleRow
-from xlcap.status import NO_LIMIT
+from xlcap.agreements.limits import Limit, days_in_year
+from xlcap.agreements.lookup import CapResult
+from xlcap.agreements.schedule import Amendment, ScheduleRow
+from xlcap.report.status import NO_LIMIT
 
 if TYPE_CHECKING:  # the import modules load only when `xlcap import` runs
-    from xlcap.amendment_diff import Changes
-    from xlcap.amendment_import import ImportedAmendment, ImportedRow, Problem
+    from xlcap.importing.diff import Changes
+    from xlcap.importing.imported import ImportedAmendment, ImportedRow, Problem
 
 
 def _money(amount: float) -> str:

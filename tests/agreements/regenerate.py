@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.filed import TERM_HEADING, filed_text
-from xlcap.amendment_import import import_amendment
-from xlcap.amendment_write import write_amendment
-from xlcap.datafiles import load_history
+from xlcap.agreements.datafiles import load_history
+from xlcap.importing.imported import import_amendment
+from xlcap.importing.write import write_amendment
 
 ACME = Path(__file__).parent / "acme"
 PARTIES = ("Acme Advisers LLC", "Acme Funds Trust")

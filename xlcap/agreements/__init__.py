@@ -1,0 +1,1 @@
+"""The agreement model: limit kinds, amendments and rows, the data files, lookups. Imports no other part."""

@@ -1,0 +1,1 @@
+"""Filed amendment text or HTML -> reviewed data: segmenting, clauses, limit wordings, diff, write."""

@@ -1,0 +1,1 @@
+"""Mailing each manager their workbook exactly once: the message, SMTP, the send log."""

@@ -1,0 +1,1 @@
+"""The month-end report: actuals in, the computation, statuses, the workbooks and their manifest."""
