@@ -169,3 +169,20 @@ def test_a_damaged_range_answers_row_by_row_as_single_cells(rows: list[tuple[obj
             assert got == pytest.approx(alone, rel=1e-15), (amount, day)
         else:
             assert got == alone, (amount, day)
+
+
+def test_false_among_zeros_keeps_its_own_reason_in_a_range() -> None:
+    # Found by the hypothesis test above: False == 0.0 as a dict key, so reading a range's distinct
+    # values once gave the TRUE/FALSE cell the empty-cell reason. Each cell answers as it would alone.
+    from xlcap.excel.values import cell_amount, column
+
+    cells: list[object] = [0.0] * 7 + [False, True, 1.0]
+    _, errors = column(cells, cell_amount, "assets")
+    alone = {}
+    for i, cell in enumerate(cells):
+        try:
+            cell_amount(cell, "assets")
+        except Exception as exc:
+            alone[i] = str(exc)
+    assert {i: str(e) for i, e in errors.items()} == alone
+    assert "received False, which is not an amount" in alone[7] and "received True" in alone[8]

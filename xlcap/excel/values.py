@@ -209,6 +209,8 @@ def column(
         distinct = dict.fromkeys(values)
     except TypeError:  # an unhashable cell: read one by one
         distinct = None
+    if distinct is not None and bool in set(map(type, values)):
+        distinct = None  # False == 0 and True == 1 as dict keys, but they are different cells: read one by one
     if distinct is not None and len(distinct) * 4 <= len(values):
         readings: dict[object, T | InvalidInputError | None] = {}
         for value in distinct:
