@@ -34,10 +34,11 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _chart_page(pdf: Path, out: Path) -> np.ndarray:
     """The pixels (height x width x RGB) of the page whose text carries the chart's title."""
-    pages = int(next(line for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                                     check=True).stdout.splitlines() if line.startswith("Pages:")).split()[1])  # fmt: skip
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
     for page in range(1, pages + 1):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True).stdout
+        where = ["-f", str(page), "-l", str(page)]
+        text = subprocess.run(["pdftotext", *where, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         if "red bars are over the limit" in text:
             subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), str(pdf), str(out / "page")], check=True)
             (ppm,) = out.glob("page*.ppm")
