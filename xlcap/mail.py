@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
-from xlcap.status import CAPPED, DEFAULT_NEAR_SHARE, NEAR_LIMIT, REVERSAL
+from xlcap.status import CAPPED, DEFAULT_NEAR_SHARE, NEAR_LIMIT, REVERSAL, percent
 from xlcap.words import WORDS
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -183,7 +183,7 @@ def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list
         f"{WORDS['waiver'].removesuffix(' (month)')} ({s.obligor}, under the expense limitation agreement): "
         f"this month {_money(s.waiver)}; fiscal year to date {_money(s.waiver_ytd)}.",
         *([f"Waiver reversed this month (expenses back under the limit): {_names(s.reversed)}."] if s.reversed else []),
-        f"Near the limit ({s.near_share:.0%} or more of it, year to date): {_names(s.near)}.",
+        f"Near the limit ({percent(s.near_share)} or more of it, year to date): {_names(s.near)}.",
         f"Terms ending within {TERM_WARNING_DAYS} days of {s.month_end:%B %-d, %Y}: {_names(ending)}.",
         *interpretation_lines(s),
     ]

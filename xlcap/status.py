@@ -44,8 +44,13 @@ def parse_near(text: str) -> float:
     return share
 
 
+def percent(share: float) -> str:
+    """95% for 0.95, 99.7% for 0.997: never rounded to a figure the setting is not."""
+    return f"{round(share * 100, 6):g}%"
+
+
 def near_meaning(share: float = DEFAULT_NEAR_SHARE) -> str:
-    return f"Within the limit, with expenses subject to the limit at {share:.0%} or more of it (year to date)."
+    return f"Within the limit, with expenses subject to the limit at {percent(share)} or more of it (year to date)."
 
 
 @dataclass(frozen=True)
