@@ -114,7 +114,7 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
     names): the columns are found by their words of the trade, never by position, so the layout may change."""
     book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     try:
-        title = str(book["Summary"]["A1"].value or "").removeprefix("ILLUSTRATIVE: ")
+        title = str(next(iter(_named(book, "ReportTitle")), ("",))[0] or "").removeprefix("ILLUSTRATIVE: ")
         table = _named(book, "SummaryData")
         header = [str(h) for h in table[0]] if table else []
         need = ("Portfolio", "Status", WORDS["waiver"], WORDS["ytd_waiver"])

@@ -219,6 +219,7 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> P
     schedule_line = "; ".join(sorted({f"Amendment No. {a.number}, dated {a.date.isoformat()}" for a, _ in report.schedule}))
     subtitle = f"{METHODS[report.method].split(':')[0]}. Schedule A: {schedule_line or 'none on file'}. US dollars."
     summary = sheets.sheet("Summary", f"{context.trust}: expense limits versus actual expenses, {month}{who}", subtitle)
+    workbook.define_name("ReportTitle", "=Summary!$A$1")  # the mail's title line
     ytd = sheets.sheet("Year to date", f"Year to date, {report.month.year}: month by month{who}", subtitle)
     if late := report.ytd_notes():  # on the sheets a reader opens first, not only in Notes: a partial year is not a year
         for ws in (summary, ytd):
