@@ -6,13 +6,18 @@ Booked" column); the required waivers are worked in tests/test_capcalc.py from S
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import xlcap
 from tests.libreoffice import SOFFICE, convert
@@ -27,6 +32,7 @@ BOOKED = Path(__file__).parent / "actuals" / "hand-booked.csv"
 needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice not installed (CI installs it)"
 )
+TYPED = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))  # what a cell can hold: no line breaks
 BOOK, TRUE_UP, ENTRY = WORDS["booked"], WORDS["true_up"], WORDS["entry"]
 
 # (month, portfolio): required, booked, true-up, reconciliation, entry -- with the default tolerance of $1.00
@@ -123,3 +129,37 @@ def test_libreoffice_computes_the_same_reconciliation(tmp_path: Path) -> None:
     # booked 10,600.50 + 60,000.00 + 1.00 = 70,601.50
     jan = _summary(recalculated["2008-01"])["Total"]
     assert (round(jan[TRUE_UP], 2), round(jan[BOOK], 2)) == (5_928.55, 70_601.50)
+
+
+ODD = ["n/a", "-", "#N/A", "(1)", "1e999", "nan", "12%", "$-5", "((3))", "-(4)", "1,2345", "-0", "(0.005)"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.one_of(st.text(TYPED, max_size=12), st.sampled_from(ODD)))
+def test_a_damaged_booked_cell_is_a_clear_error_or_leaves_the_figures_alone(text: str) -> None:
+    """Whatever is typed in the booked column, the waiver required never changes; the booked figure is read or refused."""
+    history = xlcap.default_history()
+    period = pd.Period("2008-01", "M")
+    clean = compute(read_actuals(BOOKED, history, period), period, history).summary.set_index("portfolio")
+    lines = BOOKED.read_text(encoding="utf-8").splitlines()
+    cells = next(csv.reader([lines[6]]))  # Batterymarch, January
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([*cells[:-1], text])
+    lines[6] = buffer.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        damaged = Path(folder) / "damaged.csv"
+        damaged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            got = compute(read_actuals(damaged, history, period), period, history).summary.set_index("portfolio")
+        except InputFileError as exc:
+            assert exc.problems == [p for p in exc.problems if ", row 7, column L (Waiver booked): " in p]
+            assert len(exc.problems) == 1
+            return
+    bm = got.loc["Batterymarch Growth and Income Portfolio"]
+    assert bm["waiver"] == clean.loc["Batterymarch Growth and Income Portfolio", "waiver"]
+    booked = bm["waiver_booked"]
+    if text.strip() == "":
+        assert pd.isna(booked) and bm["reconciliation"] == "Not reconciled"
+    else:
+        assert booked == booked and abs(booked) < 1e300  # a finite amount was read
+        assert bm["true_up"] == round(bm["waiver"] - booked, 2) or abs(bm["true_up"] - (bm["waiver"] - booked)) <= 0.005
