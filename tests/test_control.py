@@ -92,6 +92,13 @@ def test_libreoffice_reaches_near_limit_and_waiver_reversed(tmp_path: Path) -> N
     assert jan["A6"].value == "Janus Forty Portfolio" and jan["I6"].value == "Near limit"  # 99.65% of its limit
     # February gives back 8,469.95 of January's waiver: labelled a reversal, not "Capped" or "Within limit"
     assert (feb["A5"].value, feb["G5"].value, feb["I5"].value) == ("Lazard Mid-Cap Portfolio", -8_469.95, "Waiver reversed")
+    # Year to date, annualised: asset-years 250,000,000 x (31 + 29) / 366 = 15,000,000,000 / 366. Before waiver:
+    # 330,000.00 x 366 / 15,000,000,000 = 0.008052; after: (330,000.00 - 2,131.14) x 366 / 15,000,000,000
+    # = 120,000,002.76 / 15,000,000,000 = 0.0080000002 (the limit, but for the cent rounding of the limits)
+    header = [c.value for c in feb[4]]
+    ytd_gross, ytd_net = (feb.cell(5, header.index(WORDS[w]) + 1).value for w in ("ytd_gross", "ytd_net"))
+    assert ytd_gross == pytest.approx(0.008052, rel=1e-12)
+    assert ytd_net == pytest.approx(120_000_002.76 / 15_000_000_000, rel=1e-12)
 
 
 # --- Interpretation: marked on Summary, the literal reading's figure beside it, and in the mail ---

@@ -13,7 +13,8 @@ so Python and the workbook agree to the cent. Definitions:
   max(0, YTD covered - YTD limit $), over the months the limit is in force; this month's
   waiver = the change in it (negative: a reversal of earlier waivers);
 - method "monthly" (monthly annualised): this month's waiver = max(0, covered - limit $);
-- gross / net ratio = covered (before / after this month's waiver) / (assets x days / days in year);
+- gross / net ratio = covered (before / after this month's waiver) / (assets x days / days in year); the
+  same over the year to date (the months a limit is in force): YTD covered (less the YTD waiver) / YTD asset-years;
 - near limit: expenses at or above a share of the limit (default 95%; YTD for "fytd");
 - a negative waiver this month (expenses back under the limit) is a reversal, and says so;
 - reconciliation: the month's waiver against the waiver booked, where the actuals give it
@@ -250,6 +251,8 @@ def compute(
             "ytd_waiver": ytd_waiver,
             "waiver": waiver,
             "net_ratio": (covered - waiver) / asset_years if asset_years > 0 else None,
+            "ytd_gross_ratio": ytd_covered / ytd_asset_years if ytd_asset_years > 0 else None,
+            "ytd_net_ratio": (ytd_covered - ytd_waiver) / ytd_asset_years if ytd_asset_years > 0 else None,
             "headroom": headroom,
             "status": status,
             "waiver_booked": rec.waiver_booked,

@@ -13,6 +13,8 @@ WORDS = {
     "net": "Ratio after waiver (ex-12b-1)",
     "waiver": "Waiver / reimbursement by the Manager (month)",
     "ytd_waiver": "Waiver / reimbursement by the Manager (YTD)",
+    "ytd_gross": "Ratio before waiver, YTD annualised (ex-12b-1)",
+    "ytd_net": "Ratio after waiver, YTD annualised (ex-12b-1)",
     "ytd_limit": "Limit $ (YTD)",
     "ytd_covered": "Operating expenses subject to the limit (YTD)",
     "headroom": "Room under the limit (YTD)",

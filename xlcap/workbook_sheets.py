@@ -106,7 +106,7 @@ class Sheets:
         return ws
 
     def header_row(self, ws: Worksheet, row: int, headers: Sequence[str], widths: Sequence[float], repeat: bool = True) -> None:
-        ws.set_row(row, 42)
+        ws.set_row(row, 54)  # four wrapped lines: "Ratio before waiver, YTD annualised (ex-12b-1)"
         for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
             ws.write_string(row, col, header, self.fmt["header"])
             ws.set_column(col, col, width)

@@ -34,6 +34,8 @@ SUMMARY: list[tuple[str, str, float, tuple[str, ...]]] = [
     ("ytd_covered", "money", 18, (LIMITED,)),
     ("ytd_waiver", "money", 18, (LIMITED,)),
     ("headroom", "money", 16, ()),  # per portfolio: never summed
+    ("ytd_gross", "ratio", 12, ()),
+    ("ytd_net", "ratio", 12, ()),
     ("note", "text", 15, ()),
 ]
 # The reconciliation table below the totals: the same portfolios, the waiver required against the waiver booked.

@@ -49,6 +49,8 @@ COLUMNS: list[tuple[str, str, float, str, bool]] = [
     ("ytd_asset_years", "YTD asset-years", 15, "money0", True),
     ("ytd_waiver", WORDS["ytd_waiver"], 18, "money", False),
     ("headroom", WORDS["headroom"], 17, "money", False),
+    ("ytd_gross", WORDS["ytd_gross"], 12, "ratio", False),
+    ("ytd_net", WORDS["ytd_net"], 12, "ratio", False),
     ("booked", WORDS["booked"], 17, "money", False),
     ("true_up", WORDS["true_up"], 17, "money", False),
     ("reconciliation", "Reconciliation", 17, "status", False),
@@ -107,6 +109,8 @@ def _formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, str]:
         "ytd_covered": f"=ROUND(IF({live},{at('covered')},0){plus('ytd_covered')},2)",
         "ytd_asset_years": f"=IF({live},{at('asset_years')},0){plus('ytd_asset_years')}",
         "net": f'=IF({at("asset_years")}>0,({at("covered")}-{at("waiver")})/{at("asset_years")},"")',
+        "ytd_gross": f'=IF({at("ytd_asset_years")}>0,{at("ytd_covered")}/{at("ytd_asset_years")},"")',
+        "ytd_net": f'=IF({at("ytd_asset_years")}>0,({at("ytd_covered")}-{at("ytd_waiver")})/{at("ytd_asset_years")},"")',
     }
     if method == "fytd":
         formulas["ytd_waiver"] = f"=IF({live},ROUND(MAX(0,{at('ytd_covered')}-{at('ytd_limit')}),2),{prev('ytd_waiver')})"
@@ -145,6 +149,8 @@ VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "waiver": lambda r: r["waiver"],
     "net": lambda r: r["net_ratio"],
     "headroom": lambda r: r["headroom"],
+    "ytd_gross": lambda r: r["ytd_gross_ratio"],
+    "ytd_net": lambda r: r["ytd_net_ratio"],
     "status": lambda r: r["status"],
     "booked": lambda r: r["waiver_booked"],
     "true_up": lambda r: r["true_up"],
