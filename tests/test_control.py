@@ -206,3 +206,42 @@ def test_words_of_the_trade_and_one_waiver_order_on_every_sheet(tmp_path: Path) 
         assert order == sorted(order), sheet  # the month's waiver, then the year to date's, in the same order everywhere
     assert book["Summary"].print_title_rows == "$4:$4"
     assert book["Schedule"].print_title_rows is None  # a repeated Schedule A header would print over the tier table
+
+
+# --- The term of each limit, where the preparer reads it ----------------------------------------
+
+
+def _terms(path: Path) -> dict[str, tuple[object, ...]]:
+    ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Terms of the limitation")) + 2
+    out = {}
+    for r in rows[start:]:
+        if not r[0]:
+            break
+        out[str(r[0])] = r[1:5]
+    return out
+
+
+@needs_libreoffice
+def test_term_tracker_with_days_left_and_a_recorded_continuance(data_dir: Path, tmp_path: Path) -> None:
+    from xlcap.datafiles import load_history
+
+    (jan,) = convert([build(tmp_path / "jan.xlsx", "2008-01")], tmp_path / "lo")
+    terms = _terms(jan)
+    # Lazard: term ends April 30, 2008; from January 31: 29 (Feb) + 31 (Mar) + 30 (Apr) = 90 days
+    assert terms["Lazard Mid-Cap Portfolio"][1:] == (90, "Amendment No. 12, section 3", "None")  # the term clause: agreement.toml
+    assert terms[BATTERYMARCH][:2] == ("Permanent", None)
+    events = data_dir / "events.toml"
+    events.write_text(events.read_text(encoding="utf-8").replace("continuance = []", """[[continuance]]
+portfolio = "Lazard Mid-Cap Portfolio"
+approved = 2008-02-20
+new_end = 2009-04-30
+reference = "Board minutes, February 20, 2008, item 7"
+"""), encoding="utf-8")  # fmt: skip
+    feb = build(tmp_path / "feb.xlsx", "2008-02", history=load_history(data_dir))
+    (again,) = convert([feb], tmp_path / "lo2")
+    end, days, basis, continued = _terms(again)["Lazard Mid-Cap Portfolio"]
+    # from February 29, 2008 to April 30, 2009: 306 days to December 31, 2008, then 31 + 28 + 31 + 30 = 120: 426
+    assert (str(end)[:10], days, continued) == ("2009-04-30", 426, "Yes")
+    assert "continuance approved 2008-02-20" in str(basis)

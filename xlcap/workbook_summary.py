@@ -8,6 +8,7 @@ portfolio and never totalled: room in one portfolio cannot offset a breach in an
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -92,6 +93,7 @@ def write_summary(sheets: Sheets, ws: Worksheet, where: dict[tuple[str, object],
     r = _totals(sheets, ws, rows, last)
     status_formats(sheets, ws, FIRST, last, COL["status"], COL["limit"], COL["gross"])
     r = _reconciliation(sheets, ws, r + 1, rows, where, by_name)
+    r = _terms(sheets, ws, r + 1, {rec["portfolio"] for rec in rows})
     r = interpretation.write_block(sheets, ws, r + 1, rows, COL)
     write_signoff(sheets, ws, r + 1)
     return FIRST, last
@@ -156,6 +158,33 @@ def _reconciliation(
         ws.write_formula(
             r, c, f'=IF(COUNT({span})=0,"",SUM({span}))', fmt["total_money"], round(sum(figures), 2) if figures else ""
         )
+    return r + 1
+
+
+def _terms(sheets: Sheets, ws: Worksheet, r: int, portfolios: set[str]) -> int:
+    """Each portfolio's term: its end, the days left after the month end, and what it rests on (a continuance?)."""
+    fmt, report = sheets.fmt, sheets.report
+    end = report.month.end_time.date()
+    latest = {row.portfolio: row for _, row in report.schedule if row.portfolio in portfolios}  # the last amendment's
+    if not latest:
+        return r
+    ws.write_string(r, 0, f"Terms of the limitation, as of {end:%B %-d, %Y}", fmt["bold"])
+    r += 1
+    ws.set_row(r, 30)
+    for c, title in enumerate(["Portfolio", "Term end", "Days left", "Term rests on", "Continuance on record"]):
+        ws.write_string(r, c, title, fmt["header"])
+    for name, row in latest.items():
+        r += 1
+        ws.write_string(r, 0, name, fmt["text"])
+        if row.term_end is None:
+            ws.write_string(r, 1, "Permanent", fmt["text"])
+            ws.write_string(r, 2, "", fmt["integer"])
+        else:
+            ws.write_datetime(r, 1, dt.datetime.combine(row.term_end, dt.time()), fmt["date"])
+            days = f"={cell(r, 1)}-DATE({end.year},{end.month},{end.day})"
+            ws.write_formula(r, 2, days, fmt["integer"], (row.term_end - end).days)
+        ws.write_string(r, 3, row.term_basis, fmt["text"])
+        ws.write_string(r, 4, "Yes" if "continuance approved" in row.term_basis else "None", fmt["text"])
     return r + 1
 
 
