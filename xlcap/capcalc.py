@@ -39,9 +39,11 @@ from xlcap.status import NEAR_LIMIT as NEAR
 
 Method = Literal["fytd", "monthly"]
 METHODS: dict[str, str] = {
-    "fytd": "Fiscal year to date, pro rata: the waiver owed to date is year-to-date covered expenses less the "
+    "fytd": "Fiscal year to date, pro rata: the waiver / reimbursement due to date is the year-to-date operating "
+    "expenses subject to the limit less the "
     "year-to-date limit (each month's limit pro rata by days); each month records the change.",
-    "monthly": "Monthly annualised: each month's covered expenses are tested against that month's limit "
+    "monthly": "Monthly annualised: each month's operating expenses subject to the limit are tested against that "
+    "month's limit "
     "(the annual limit pro rata by days); the excess is waived for that month.",
 }
 OPEN_TIER = 1e15  # the "To" of an open-ended tier: above any asset figure
