@@ -131,6 +131,7 @@ def _write_schedule(sheets: Sheets, ws: Worksheet) -> dict[str, int]:
             ("Filed text", row.limit_text),
             ("Reading applied", i.reading),
             ("Authority", i.authority),
+            *([("Literal reading", i.literal_reading + " Its figures: Summary, below the totals.")] if i.literal_reading else []),
         ):
             ws.set_row(r, wrapped_height(text, SCHEDULE_WIDTHS[4]))
             ws.write_string(r, 1, label, fmt["bold_top"])
@@ -189,11 +190,11 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
         if row.interpretation is not None:
             notes.append(("Interpretation", f"{row.portfolio}. {row.interpretation.note} Reading applied: "
                           f'"{row.interpretation.reading}" ({row.interpretation.authority}).'))  # fmt: skip
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 110)
+    ws.set_column(0, 0, 36)  # "Operating expenses subject to the limit"
+    ws.set_column(1, 1, 100)
     r = FIRST - 1
     for label, text in notes:
-        ws.set_row(r, wrapped_height(text, 110))
+        ws.set_row(r, wrapped_height(text, 100))
         ws.write_string(r, 0, label, fmt["bold_top"])
         ws.write_string(r, 1, text, fmt["wrap"])
         r += 1
