@@ -40,6 +40,7 @@ from xlcap.agreements.vectorised import explain
 from xlcap.cli import main
 from xlcap.errors import InvalidInputError, NoScheduleError, ScheduleDataError, TermEndedError, UnknownPortfolioError
 from xlcap.excel import functions as ef
+from xlcap.report.words import WORDS
 
 ACME = Path(__file__).parent / "agreements" / "acme"
 M = 10**6
@@ -476,9 +477,16 @@ emails = ["caps@acme.example.com"]
 
 
 def _summary(path: Path) -> dict[str, dict[str, object]]:
+    """The Summary's table of portfolios and its totals: from the header row to the first empty row."""
     ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
-    header = [c.value for c in ws[4]]
-    return {str(r[0]): dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    header_row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "Portfolio")
+    header = [c.value for c in ws[header_row]]
+    table = {}
+    for r in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if not r[0]:
+            break
+        table[str(r[0])] = dict(zip(header, r, strict=True))
+    return table
 
 
 def test_report_needs_the_agreement_in_a_folder_of_several(two: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -502,10 +510,10 @@ def test_acme_report_recalculated_in_libreoffice(two: Path, tmp_path: Path, caps
     growth, lazard = summary["Acme Growth Portfolio"], summary["Lazard Mid-Cap Portfolio"]
     # Acme Growth, Amendment No. 2: 0.70% x $100m = $700,000 a year; x 31/366 = 21,700,000/366 = 59,289.617... = $59,289.62;
     # covered 60,000 + 6,000 = 66,000; waiver 66,000 - 59,289.62 = $6,710.38
-    assert (growth["Limit $ (month)"], growth["Covered expenses"], growth["Waiver (month)"]) == (59_289.62, 66_000.0, 6_710.38)
+    assert (growth["Limit $ (month)"], growth[WORDS["covered"]], growth[WORDS["waiver"]]) == (59_289.62, 66_000.0, 6_710.38)
     # Lazard Mid-Cap (Acme's, not Met's 0.80%): 0.90% x $50m = $450,000; x 31/366 = 13,950,000/366 = 38,114.754... = $38,114.75;
     # covered 35,000 is under it: no waiver
-    assert (lazard["Limit $ (month)"], lazard["Covered expenses"], lazard["Waiver (month)"]) == (38_114.75, 35_000.0, 0)
+    assert (lazard["Limit $ (month)"], lazard[WORDS["covered"]], lazard[WORDS["waiver"]]) == (38_114.75, 35_000.0, 0)
 
 
 def test_send_finds_the_agreement_its_workbooks_were_made_for(
@@ -539,6 +547,7 @@ def test_lite_embeds_every_agreement(two: Path, tmp_path: Path) -> None:
 def test_met_investors_report_is_the_same_from_a_folder_of_several(
     two: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1204536600")  # both runs stamped with one generation time
     code, _, err = run(capsys, "report", "--month", "2008-01", "--agreement", "met-investors", "--out", str(tmp_path / "two"))
     assert code == 0, err
     monkeypatch.delenv(DATA_ENV)

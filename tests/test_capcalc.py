@@ -62,7 +62,8 @@ def test_fiscal_year_to_date_trues_up_the_second_month() -> None:
     # YTD waiver = 330,000.00 - 327,868.86 = 2,131.14; this month = 2,131.14 - 10,601.09 = -8,469.95 (a reversal)
     assert lazard["ytd_waiver"] == 2_131.14
     assert lazard["waiver"] == -8_469.95
-    assert lazard["status"] == "Capped"
+    # still capped for the year, but this month gives back part of January's waiver: the row says so
+    assert lazard["status"] == "Waiver reversed"
 
 
 def test_monthly_method_tests_each_month_alone() -> None:
@@ -71,8 +72,27 @@ def test_monthly_method_tests_each_month_alone() -> None:
     assert lazard["waiver"] == 0.0
     assert lazard["headroom"] == 8_469.95
     assert lazard["ytd_waiver"] == 10_601.09
-    # 8,469.95 / (250,000,000 x 29/366) = 8,469.95 x 366 / 7,250,000,000 = 0.000428 a year: within 5 bp
-    assert lazard["status"] == "Near limit"
+    # Near limit is a share of the limit (default 95%): 0.95 x 158,469.95 = 150,546.45 > 150,000.00 (94.66% of
+    # the limit): within. (The old rule, headroom within 5 bp a year, flagged it: 0.000428 a year.)
+    assert lazard["status"] == "Within limit"
+
+
+@pytest.mark.parametrize(("share", "status"), [(0.9466, "Within limit"), (0.9465, "Near limit"), (1.0, "Within limit")])
+def test_near_limit_is_a_share_of_the_limit_and_a_setting(share: float, status: str) -> None:
+    # Lazard, February alone (monthly): covered 150,000.00 against a limit of 158,469.95.
+    # 0.9466 x 158,469.95 = 150,007.65 > 150,000.00: within; 0.9465 x 158,469.95 = 149,991.80 <= 150,000.00: near.
+    period = pd.Period("2008-02", "M")
+    history = xlcap.default_history()
+    got = compute(read_actuals(HAND, history, period), period, history, "monthly", near_share=share)
+    assert row(got, "Lazard Mid-Cap Portfolio")["status"] == status
+
+
+@pytest.mark.parametrize("share", [0.0, -0.5, 1.01, float("nan")])
+def test_a_near_share_that_is_not_a_share_is_refused(share: float) -> None:
+    period = pd.Period("2008-01", "M")
+    history = xlcap.default_history()
+    with pytest.raises(ValueError, match="near_share"):
+        compute(read_actuals(HAND, history, period), period, history, near_share=share)
 
 
 def test_tiered_batterymarch() -> None:
@@ -107,13 +127,13 @@ def test_rainier_first_month_starts_mid_month() -> None:
     assert rainier["status"] == "Capped"
 
 
-def test_near_limit_within_five_basis_points() -> None:
+def test_near_limit_at_95_percent_of_the_limit() -> None:
     janus = row(report("2008-01"), "Janus Forty Portfolio")
     # limit $ = 1.25% x 100,000,000 x 31 / 366 = 38,750,000 / 366 = 105,874.316 -> 105,874.32
     # covered = 80,000.00 + 25,500.00 = 105,500.00 (the 75,000 extraordinary expense is excluded)
     assert janus["covered"] == 105_500.00
     assert janus["headroom"] == 374.32
-    # 374.32 / (100,000,000 x 31/366) = 0.0000442 a year: within 0.0005 (5 bp)
+    # 105,500.00 >= 0.95 x 105,874.32 = 100,580.60 (it is at 99.65% of its limit)
     assert janus["status"] == "Near limit"
 
 

@@ -35,6 +35,7 @@ from xlcap.errors import InputFileError
 from xlcap.report.month_end import SAMPLE_ACTUALS, prepare
 
 MONTH = pd.Period("2008-03", "M")
+NEAR = 0.94
 PORTFOLIOS = (
     "Batterymarch Mid-Cap Stock Portfolio",
     "Legg Mason Value Equity Portfolio",
@@ -111,8 +112,9 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFra
     folder = tmp_path_factory.mktemp("damage")
     recipients = folder / "recipients.toml"
     recipients.write_text(RECIPIENTS, encoding="utf-8")
-    _, report, _ = prepare(MONTH, _write(folder / "clean.csv", TABLE), recipients, default_history())
-    assert set(report.summary["status"]) == {"Capped", "Near limit", "Within limit", "No limit"}  # every branch in play
+    # Near limit from 94%: Legg Mason is at 682,421.34 / 721,645.71 = 94.6% of its YTD limit, so every branch is in play
+    _, report, _ = prepare(MONTH, _write(folder / "clean.csv", TABLE), recipients, default_history(), near_share=NEAR)
+    assert set(report.summary["status"]) == {"Capped", "Near limit", "Within limit", "No limit"}
     return recipients, report.rows
 
 
@@ -133,7 +135,7 @@ def test_damage_is_a_clear_error_or_the_same_figures(
     rows, blanked = _apply(TABLE, steps)
     path = _write(tmp_path / "damaged.csv", rows)
     try:
-        _, report, _ = prepare(MONTH, path, recipients, default_history())
+        _, report, _ = prepare(MONTH, path, recipients, default_history(), near_share=NEAR)
     except InputFileError as error:
         assert error.problems
         assert all(p.startswith(str(path)) for p in error.problems), error.problems

@@ -4,7 +4,7 @@ Each test below was proven by planting its bug by hand and watching the test fai
 
 - tier slice `>=` -> `>` in the workbook's tier formula (at exactly $500M the limit vanishes);
 - money rounded half to even instead of half away from zero (180,000.125 -> .12, not .13);
-- the near-limit threshold at 50 basis points instead of 5;
+- the near-limit threshold moved off its share of the limit (95% by default; it was a fixed 5 bp before issue 14);
 - the term end treated as exclusive (April 2008, which ends on the term-end day, "Term ended").
 
 Figures come from Schedule A (Amendment No. 12): Lazard Mid-Cap, Legg Mason Value Equity and
@@ -29,6 +29,7 @@ from tests.libreoffice import convert, needs_libreoffice
 from tests.workbooks import build
 from xlcap.report.actuals import read_actuals
 from xlcap.report.compute import compute
+from xlcap.report.words import WORDS
 
 HEADER = "Month,Portfolio,Average Net Assets,Days,Management Fee,Other Expenses\n"
 
@@ -83,17 +84,17 @@ HALF_CENT_FIGURES = {
 
 # --- (c) the near-limit boundary: November 2007, 30 days of 365, $730M at 0.80% ----------------
 # asset-years = 730,000,000 x 30 / 365 = 60,000,000; limit $ = 0.80% x 60,000,000 = 480,000.00;
-# 5 bp of 60,000,000 = 30,000.00 of headroom is the boundary ("within 5 bp": at it is near).
+# Near limit: expenses at or above 95% of the limit (the default share): 0.95 x 480,000.00 = 456,000.00.
 NEAR = HEADER + (
-    "2007-11,Lazard Mid-Cap,730000000,30,400000.00,50000.00\n"  # headroom 30,000.00 = 5 bp exactly
-    "2007-11,Van Kampen Comstock,730000000,30,400000.00,50000.01\n"  # 29,999.99 < 5 bp
-    "2007-11,Legg Mason Value Equity,730000000,30,400000.00,49999.99\n"  # 30,000.01 = 5.0000017 bp
-    "2007-11,Rainier Large Cap Equity,730000000,30,250000.00,50000.00\n"  # 180,000.00 = 30 bp
+    "2007-11,Lazard Mid-Cap,730000000,30,400000.00,56000.00\n"  # 456,000.00: exactly 95%, near; room 24,000.00
+    "2007-11,Van Kampen Comstock,730000000,30,400000.00,56000.01\n"  # 456,000.01: over 95%; room 23,999.99
+    "2007-11,Legg Mason Value Equity,730000000,30,400000.00,55999.99\n"  # 455,999.99: under; room 24,000.01
+    "2007-11,Rainier Large Cap Equity,730000000,30,250000.00,50000.00\n"  # 300,000.00 = 62.5%; room 180,000.00
 )
-NEAR_FIGURES = {  # portfolio: (headroom, status)
-    "Lazard Mid-Cap Portfolio": (30_000.00, "Near limit"),
-    "Van Kampen Comstock Portfolio": (29_999.99, "Near limit"),
-    "Legg Mason Value Equity Portfolio": (30_000.01, "Within limit"),
+NEAR_FIGURES = {  # portfolio: (room under the limit, status)
+    "Lazard Mid-Cap Portfolio": (24_000.00, "Near limit"),
+    "Van Kampen Comstock Portfolio": (23_999.99, "Near limit"),
+    "Legg Mason Value Equity Portfolio": (24_000.01, "Within limit"),
     "Rainier Large Cap Equity Portfolio": (180_000.00, "Within limit"),
 }
 
@@ -183,7 +184,7 @@ def test_excel_round_passes_nan_and_infinity_through() -> None:
 
 
 @pytest.mark.parametrize("method", ["fytd", "monthly"])
-def test_near_limit_boundary_is_five_basis_points(tmp_path: Path, method: str) -> None:
+def test_near_limit_boundary_is_95_percent_of_the_limit(tmp_path: Path, method: str) -> None:
     rows = _rows(_csv(tmp_path, "near", NEAR), "2007-11", method)
     for portfolio, (headroom, status) in NEAR_FIGURES.items():
         r = rows[(portfolio, "2007-11")]
@@ -246,9 +247,14 @@ def test_workbook_batterymarch_at_each_breakpoint(recalculated: dict[str, Any]) 
         r = rows[("Batterymarch Growth and Income Portfolio", month)]
         assert r["Annual limit at these assets"] == pytest.approx(annual, rel=1e-12), month
         assert r["Limit"] == pytest.approx(rate, rel=1e-12), month
-        assert (r["Limit $ (month)"], r["Covered expenses"], r["Status"]) == (dollars, covered, "Within limit"), month
+        assert (r["Limit $ (month)"], r[WORDS["covered"]], r["Status"]) == (dollars, covered, "Within limit"), month
     april = rows[("Batterymarch Growth and Income Portfolio", "2008-04")]
-    assert (april["YTD limit $"], april["YTD covered expenses"], april["Waiver YTD"], april["Headroom"]) == BREAKPOINT_YTD
+    assert (
+        april[WORDS["ytd_limit"]],
+        april[WORDS["ytd_covered"]],
+        april[WORDS["ytd_waiver"]],
+        april[WORDS["headroom"]],
+    ) == BREAKPOINT_YTD
 
 
 @needs_libreoffice
@@ -256,15 +262,15 @@ def test_workbook_half_cents_agree_with_python_to_the_cent(recalculated: dict[st
     rows = recalculated["half-cents"]
     for portfolio, figures in HALF_CENT_FIGURES.items():
         r = rows[(portfolio, "2008-01")]
-        assert (r["Covered expenses"], r["Limit $ (month)"], r["Waiver (month)"]) == figures, portfolio
+        assert (r[WORDS["covered"]], r["Limit $ (month)"], r[WORDS["waiver"]]) == figures, portfolio
 
 
 @needs_libreoffice
 @pytest.mark.parametrize("name", list(WORKBOOKS))
 def test_python_and_the_recalculated_workbook_agree_to_the_cent(recalculated: dict[str, Any], name: str) -> None:
     """What xlcap stored beside each formula is what LibreOffice computes from it: every money column, to the cent."""
-    money = ["Covered expenses", "Limit $ (month)", "YTD limit $", "YTD covered expenses", "Waiver YTD", "Waiver (month)",
-             "Headroom"]  # fmt: skip
+    room = WORDS["headroom_month"] if WORKBOOKS[name][2] == "monthly" else WORDS["headroom"]
+    money = [WORDS[k] for k in ("covered", "limit_dollars", "ytd_limit", "ytd_covered", "ytd_waiver", "waiver")] + [room]
     stored, again = recalculated[f"{name} as stored"], recalculated[name]
     assert sorted(stored) == sorted(again)
     for key, row in stored.items():
@@ -277,15 +283,16 @@ def test_python_and_the_recalculated_workbook_agree_to_the_cent(recalculated: di
 def test_workbook_near_limit_boundary(recalculated: dict[str, Any], name: str) -> None:
     for portfolio, (headroom, status) in NEAR_FIGURES.items():
         r = recalculated[name][(portfolio, "2007-11")]
-        assert (r["Limit $ (month)"], r["Headroom"], r["Status"]) == (480_000.00, headroom, status), portfolio
+        room = WORDS["headroom_month"] if name.endswith("monthly") else WORDS["headroom"]
+        assert (r["Limit $ (month)"], r[room], r["Status"]) == (480_000.00, headroom, status), portfolio
 
 
 @needs_libreoffice
 def test_workbook_month_ending_on_the_term_end_day_is_in_force(recalculated: dict[str, Any]) -> None:
     april = recalculated["term-end"][("Lazard Mid-Cap Portfolio", "2008-04")]
-    assert (april["Limit"], april["Limit $ (month)"], april["Waiver (month)"], april["Status"]) == (
+    assert (april["Limit"], april["Limit $ (month)"], april[WORDS["waiver"]], april["Status"]) == (
         0.008, 163_934.43, 16_065.57, "Capped",
     )  # fmt: skip
     may = recalculated["term-end"][("Lazard Mid-Cap Portfolio", "2008-05")]
     assert (may["Limit"], may["Status"]) == ("Term ended", "Term ended")
-    assert (may["Waiver (month)"], may["Waiver YTD"]) == (0, 16_065.57)
+    assert (may[WORDS["waiver"]], may[WORDS["ytd_waiver"]]) == (0, 16_065.57)

@@ -58,7 +58,7 @@ def test_report_on_the_bundled_sample(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert "expense-caps-2008-01-lazard.xlsx  (Lazard, 1 portfolio)" in stdout
     lazard = openpyxl.load_workbook(out / "expense-caps-2008-01-lazard.xlsx", data_only=True)["Summary"]
-    assert lazard["A5"].value == "Lazard Mid-Cap Portfolio" and lazard["A6"].value == "Total"
+    assert lazard["A5"].value == "Lazard Mid-Cap Portfolio" and lazard["A6"].value == "Total, limit in force (1)"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["month"] == "2008-01" and manifest["method"] == "fytd"
     entry = next(f for f in manifest["files"] if f["manager"] == "Lazard")
@@ -240,7 +240,7 @@ BAD_INPUTS = [
         "Month,Portfolio,Net Assets,Days,Mgmt Fee,Other stuff\n" + "2008-01,Lazard Mid-Cap,1,31,1,1\n",
         [
             "{f}, row 1, column F: unknown column 'Other stuff'; valid columns: Month, Portfolio, Average net assets, Days, "
-            "Management fee, Other expenses, 12b-1 fees, Interest, Taxes, Brokerage, Extraordinary expenses.",
+            "Management fee, Other expenses, 12b-1 fees, Interest, Taxes, Brokerage, Extraordinary expenses, Waiver booked.",
             "{f}, row 1: missing column 'Other expenses'.",
         ],
     ),

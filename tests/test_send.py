@@ -82,7 +82,13 @@ def test_one_message_per_manager_with_the_workbook_attached(
     body = lazard.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "ILLUSTRATIVE" not in body
     assert "Capped this month: 1 (Lazard Mid-Cap Portfolio)." in body
-    assert "Waiver owed by the manager this month: $10,601.09; fiscal year to date: $10,601.09." in body
+    # the sub-adviser is addressed; the obligor is the Manager named in the agreement data, not the recipient
+    assert body.splitlines()[2].startswith("To Lazard: the month-end expense limitation workbook for your portfolios")
+    assert (
+        "Waiver / reimbursement by the Manager (Met Investors Advisory LLC, under the expense limitation agreement): "
+        "this month $10,601.09; fiscal year to date $10,601.09." in body
+    )
+    assert "owed by the manager" not in body
     assert "Terms ending within 90 days of January 31, 2008: Lazard Mid-Cap Portfolio (April 30, 2008)." in body
     assert lazard.message.get_body(("html",)) is not None
     (attachment,) = list(lazard.message.iter_attachments())
@@ -92,7 +98,7 @@ def test_one_message_per_manager_with_the_workbook_attached(
     assert book["Summary"]["A5"].value == "Lazard Mid-Cap Portfolio"
     assert book["Summary"]["G5"].value == 10_601.09
     janus_body = janus.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Near their limit (within 5 basis points): Janus Forty Portfolio." in janus_body
+    assert "Near the limit (95% or more of it, year to date): Janus Forty Portfolio." in janus_body
     # One record before DATA and one after the 250 per message, each naming every recipient of that message.
     log = log_lines(out)
     assert [(e["event"], e.get("manager"), e.get("recipients")) for e in log] == [

@@ -69,7 +69,8 @@ def _conditional_colours(path: Path, sheet: str) -> dict[str, tuple[str | None, 
 def test_each_status_has_its_own_colour_in_the_workbook(tmp_path: Path, sheet: str) -> None:
     colours = _conditional_colours(build(tmp_path / "book.xlsx", "2008-05"), sheet)
     expected = {s.word: (f"FF{s.font[1:]}", f"FF{s.fill[1:]}") for s in STATES if s.font and s.fill}
-    assert colours == expected
+    assert {word: colour for word, colour in colours.items() if word in expected} == expected  # (and the reconciliation's)
+    assert colours[TERM_ENDED] == ("FF9C0006", "FFFFC7CE")  # red: no limit in force until a continuance is recorded
     assert len({colours[w] for w in (NO_LIMIT, NO_SCHEDULE, TERM_ENDED)}) == 3
 
 

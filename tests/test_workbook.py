@@ -13,9 +13,11 @@ import pytest
 from tests.conftest import LAZARD_AT_85, add_test_amendment
 from tests.libreoffice import convert, needs_libreoffice
 from tests.workbooks import SAMPLE, build
+from xlcap.report.words import WORDS
 
+COVERED, WAIVER, WAIVER_YTD = WORDS["covered"], WORDS["waiver"], WORDS["ytd_waiver"]
 ALLOWED_FUNCTIONS = {"ROUND", "IF", "ISNUMBER", "INDEX", "MATCH", "IFERROR", "SUMPRODUCT", "DATE", "YEAR", "MAX", "AND",
-                     "NOT", "SUM", "SUBTOTAL"}  # fmt: skip
+                     "NOT", "SUM", "SUBTOTAL", "ABS", "COUNT"}  # fmt: skip
 CASES = {
     "hand-2008-01": ("2008-01", "fytd", None),
     "hand-2008-02": ("2008-02", "fytd", None),
@@ -71,7 +73,12 @@ def test_every_formula_recalculates_to_its_stored_value(name: str, built: dict[s
 def _summary(path: Path) -> dict[str, dict[str, object]]:
     ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
     header = [c.value for c in ws[4]]
-    return {str(r[0]): dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    rows = []
+    for r in ws.iter_rows(min_row=5, values_only=True):
+        if not r[0]:  # the table ends at the first blank row; the interpretation table and sign-off follow
+            break
+        rows.append(r)
+    return {str(r[0]): dict(zip(header, r, strict=True)) for r in rows}
 
 
 def _ytd(path: Path) -> dict[tuple[str, int], dict[str, object]]:
@@ -86,19 +93,19 @@ def test_libreoffice_computes_the_hand_worked_figures(recalculated: dict[str, Pa
     # Worked in tests/test_capcalc.py from Schedule A; here the numbers come from LibreOffice's own evaluation.
     jan = _summary(recalculated["hand-2008-01"])
     lazard = jan["Lazard Mid-Cap Portfolio"]
-    assert (lazard["Limit $ (month)"], lazard["Covered expenses"], lazard["Waiver (month)"]) == (169_398.91, 180_000.0, 10_601.09)
+    assert (lazard["Limit $ (month)"], lazard[COVERED], lazard[WAIVER]) == (169_398.91, 180_000.0, 10_601.09)
     assert lazard["Status"] == "Capped"
     bm = jan["Batterymarch Growth and Income Portfolio"]
-    assert (bm["Limit $ (month)"], bm["Waiver (month)"]) == (614_071.04, 65_928.96)  # 7,250,000 x 31/366; 680,000 - that
+    assert (bm["Limit $ (month)"], bm[WAIVER]) == (614_071.04, 65_928.96)  # 7,250,000 x 31/366; 680,000 - that
     assert bm["Limit"] == pytest.approx(0.0058, rel=1e-12)
     pimco = jan["PIMCO Total Return Portfolio"]
-    assert (pimco["Limit"], pimco["Status"], pimco["Waiver (month)"]) == ("None", "No limit", 0)
+    assert (pimco["Limit"], pimco["Status"], pimco[WAIVER]) == ("None", "No limit", None)  # blank: no limit, no waiver
     assert jan["Janus Forty Portfolio"]["Status"] == "Near limit"
-    assert jan["Total"]["Waiver (month)"] == pytest.approx(10_601.09 + 65_928.96, abs=0.001)
+    assert jan["Total, limit in force (3)"][WAIVER] == pytest.approx(10_601.09 + 65_928.96, abs=0.001)
     feb = _summary(recalculated["hand-2008-02"])["Lazard Mid-Cap Portfolio"]
-    assert (feb["Waiver YTD"], feb["Waiver (month)"]) == (2_131.14, -8_469.95)
+    assert (feb[WAIVER_YTD], feb[WAIVER]) == (2_131.14, -8_469.95)
     rainier = _summary(recalculated["hand-2007-12"])["Rainier Large Cap Equity Portfolio"]
-    assert (rainier["Limit $ (month)"], rainier["Waiver (month)"]) == (25_424.66, 2_575.34)
+    assert (rainier["Limit $ (month)"], rainier[WAIVER]) == (25_424.66, 2_575.34)
     may = _summary(recalculated["hand-2008-05"])["Lazard Mid-Cap Portfolio"]
     assert (may["Limit"], may["Status"]) == ("Term ended", "Term ended")
     october = _ytd(recalculated["hand-2007-12"])[("Lazard Mid-Cap Portfolio", 10)]
@@ -121,11 +128,12 @@ def test_sheets_panes_filters_and_names(built: dict[str, Path]) -> None:
         "Batterymarch Growth and Income Portfolio", "Janus Forty Portfolio", "Lazard Mid-Cap Portfolio",
         "PIMCO Total Return Portfolio",
     ]  # fmt: skip
-    assert summary.auto_filter.ref == "A4:M8"
-    assert book.defined_names["SummaryData"].attr_text == "Summary!$A$4:$M$8"
-    assert summary["A9"].value == "Total"
-    assert summary["G9"].value == "=SUBTOTAL(109,G5:G8)"
-    assert book["Year to date"].auto_filter.ref == "A4:U8"
+    assert summary.auto_filter.ref == "A4:P8"
+    assert book.defined_names["SummaryData"].attr_text == "Summary!$A$4:$P$8"
+    assert summary["A9"].value == "Total, limit in force (3)"
+    assert summary["G9"].value == "=SUMPRODUCT(ISNUMBER($C$5:$C$8)*1,G5:G8)"  # waivers of the portfolios with a limit
+    assert summary["A10"].value == "Total, no limit in force (1)"
+    assert book["Year to date"].auto_filter.ref == "A4:AA8"
     assert book["Year to date"].freeze_panes == "B5"
     names = {"SummaryData", "SchedKey", "SchedKind", "SchedTermEnd", "TierKey", "TierFrom", "TierTo", "TierRate"}
     assert set(book.defined_names) >= names
@@ -141,9 +149,9 @@ def test_summary_cells_reference_the_year_to_date_formulas(built: dict[str, Path
     assert summary["D5"].value == "='Year to date'!L8"
     assert ytd["L8"].value == '=IF(ISNUMBER(K8),ROUND(J8*D8/G8,2),"")'
     assert ytd["J8"].value.startswith('=IF(I8=0,"",SUMPRODUCT((TierKey=C8&"|"&A8)*TierRate*')
-    assert ytd["Q8"].value == "=IF(ISNUMBER(L8),ROUND(MAX(0,O8-N8),2),Q7)"  # waiver owed to date
-    assert ytd["R8"].value == "=ROUND(Q8-Q7,2)"  # this month: the change
-    assert ytd["R7"].value == "=ROUND(Q7-0,2)"  # Lazard's first month of the year
+    assert ytd["T8"].value == "=IF(ISNUMBER(L8),ROUND(MAX(0,R8-Q8),2),T7)"  # waiver owed to date
+    assert ytd["N8"].value == "=ROUND(T8-T7,2)"  # this month: the change
+    assert ytd["N7"].value == "=ROUND(T7-0,2)"  # Lazard's first month of the year
     assert ytd["F8"].value == "=ROUND(Actuals!E8+Actuals!F8,2)"
 
 
@@ -162,9 +170,11 @@ def test_number_formats(built: dict[str, Path]) -> None:
 def test_conditional_formats(built: dict[str, Path]) -> None:
     summary = openpyxl.load_workbook(built["hand-2008-01"])["Summary"]
     rules = {(str(cf.sqref), r.type, tuple(r.formula or ())) for cf in summary.conditional_formatting for r in cf.rules}
-    assert ("J5:J8", "cellIs", ('"Capped"',)) in rules
-    assert ("J5:J8", "cellIs", ('"Near limit"',)) in rules
-    assert ("H5:H8", "expression", ("AND(ISNUMBER($C5),ISNUMBER($H5),$H5>$C5+1E-8)",)) in rules
+    assert ("I5:I8", "cellIs", ('"Capped"',)) in rules
+    assert ("I5:I8", "cellIs", ('"Near limit"',)) in rules
+    assert ("I5:I8", "cellIs", ('"Waiver reversed"',)) in rules
+    # the ratio before waiver over its limit: the breach, red
+    assert ("F5:F8", "expression", ("AND(ISNUMBER($C5),ISNUMBER($F5),$F5>$C5)",)) in rules
 
 
 def test_print_setup(built: dict[str, Path]) -> None:
@@ -228,6 +238,6 @@ def test_a_year_spanning_two_amendments_uses_each_in_its_months(data_dir: Path, 
     # February under No. 13: 0.85% x 250,000,000 x 29 / 366 = 61,625,000 / 366 = 168,374.317 -> 168,374.32
     assert (feb["Amendment"], feb["Limit"], feb["Limit $ (month)"]) == (13, 0.0085, 168_374.32)
     # YTD: limit 169,398.91 + 168,374.32 = 337,773.23; covered 330,000.00: nothing owed, January's waiver reversed
-    assert (feb["YTD limit $"], feb["Waiver YTD"], feb["Waiver (month)"]) == (337_773.23, 0, -10_601.09)
+    assert (feb["Limit $ (YTD)"], feb[WAIVER_YTD], feb[WAIVER]) == (337_773.23, 0, -10_601.09)
     notes = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Notes"].iter_rows(min_row=4, values_only=True) if r[0]}
     assert notes["Schedule version"] == "Amendment No. 12, dated 2007-11-01; Amendment No. 13, dated 2008-02-01"

@@ -13,6 +13,8 @@ import pandas as pd
 import xlcap
 from xlcap.report.actuals import read_actuals
 from xlcap.report.compute import compute
+from xlcap.report.month_end import SAMPLE_RECIPIENTS, report_inputs
+from xlcap.report.provenance import Provenance
 from xlcap.report.workbook import WorkbookContext, write_workbook
 
 HAND = Path(__file__).parent / "actuals" / "hand.csv"
@@ -22,13 +24,14 @@ TRUST = "Met Investors Series Trust"
 
 
 def build(out: Path, month: str, method: str = "fytd", actuals: Path = HAND, manager: str | None = None,
-          portfolios: set[str] | None = None, history: xlcap.History | None = None) -> Path:  # fmt: skip
+          portfolios: set[str] | None = None, history: xlcap.History | None = None, **settings: float) -> Path:  # fmt: skip
     history = history or xlcap.default_history()
     period = pd.Period(month, "M")
-    report = compute(read_actuals(actuals, history, period), period, history, method)  # type: ignore[arg-type]
+    report = compute(read_actuals(actuals, history, period), period, history, method, **settings)  # type: ignore[arg-type]
     if portfolios is not None:
         report = report.for_portfolios(portfolios)
-    context = WorkbookContext(TRUST, manager, GENERATED, actuals.name, actuals == SAMPLE)
+    provenance = Provenance.from_inputs(report_inputs(period, method, actuals, SAMPLE_RECIPIENTS, history))
+    context = WorkbookContext(TRUST, manager, GENERATED, actuals.name, actuals == SAMPLE, provenance=provenance)
     return write_workbook(report, out, context)
 
 

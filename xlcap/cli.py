@@ -94,14 +94,18 @@ def _cmd_portfolios(args: argparse.Namespace) -> Reply:
 
 
 def _cmd_report(args: argparse.Namespace) -> str:
+    from xlcap.parse import parse_amount
     from xlcap.report.actuals import parse_month
     from xlcap.report.month_end import run_report
+    from xlcap.report.status import parse_near
 
     month = parse_month(args.month, "month")
+    near = parse_near(args.near)
+    tolerance = parse_amount(args.tolerance, "tolerance")
     with _progress_bar() as progress:
         run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
-            method=args.method, progress=progress, agreement=args.agreement,
+            method=args.method, progress=progress, agreement=args.agreement, near_share=near, tolerance=tolerance,
         )  # fmt: skip
     n = _count(len(run.files), "workbook")
     if run.up_to_date:
@@ -270,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--method", choices=["fytd", "monthly"], default="fytd",
                         help="fytd: fiscal year to date, pro rata (default); monthly: monthly annualised")  # fmt: skip
+    report.add_argument("--near", default="95%", metavar="PERCENT",
+                        help='"Near limit" from this share of the limit, year to date (default: 95%%)')  # fmt: skip
+    report.add_argument("--tolerance", default="1.00", metavar="DOLLARS",
+                        help="reconciliation: a true-up this small needs no entry (default: 1.00)")  # fmt: skip
     report.add_argument("--force", action="store_true", help="replace the month's workbooks if they exist")
     _agreement_option(report)
     report.set_defaults(run=_cmd_report, json=False)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcap.agreements.collection import Agreements
-from xlcap.agreements.limits import LIMIT_KINDS
+from xlcap.agreements.limits import LIMIT_KINDS, Limit
 from xlcap.agreements.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
 from xlcap.errors import ScheduleDataError
 
@@ -49,6 +49,20 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where:
     return value
 
 
+def _literal(data: dict[str, Any], where: str) -> Limit | None:
+    """The limit the filed text gives read word for word (optional): the workbook shows its figures beside ours."""
+    if "literal_limit" not in data:
+        return None
+    limit_data = _field(data, "literal_limit", dict, where)
+    kind = limit_data.get("kind")
+    if kind not in LIMIT_KINDS:
+        raise ScheduleDataError(f"{where}: literal_limit kind {kind!r} is unknown; valid kinds: {', '.join(LIMIT_KINDS)}.")
+    try:
+        return LIMIT_KINDS[kind].from_data(limit_data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScheduleDataError(f"{where}: literal_limit cannot be read ({exc}).") from None
+
+
 def _row(data: dict[str, Any], where: str, number: int, terms: AgreementTerms) -> ScheduleRow:
     name = _field(data, "name", str, where)
     where = f"{where} ({name})"
@@ -69,6 +83,8 @@ def _row(data: dict[str, Any], where: str, number: int, terms: AgreementTerms) -
             _field(i, "reading", str, where + " interpretation"),
             _field(i, "note", str, where + " interpretation"),
             _field(i, "authority", str, where + " interpretation"),
+            _literal(i, where + " interpretation"),
+            str(i.get("literal_reading", "")),
         )
     lines = _field(data, "source_lines", list, where)
     classes = data.get("share_classes")

@@ -20,6 +20,8 @@ class Interpretation:
     reading: str
     note: str
     authority: str
+    literal: Limit | None = None  # the filed text read word for word, where it gives a figure: shown beside ours
+    literal_reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)

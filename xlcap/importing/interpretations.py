@@ -8,7 +8,9 @@
     note = "Interpretation: the filed text lost a tier ..."
     authority = "Amendment No. 17 to the Management Agreement (May 1, 2006)"
 
-`reading` is a limit wording, read by the same reader as the filed text. For a term the clause
+`reading` is a limit wording, read by the same reader as the filed text. Optionally `literal` is
+the limit the filed text gives read word for word (a wording read the same way) and
+`literal_reading` says how: the workbook shows the figures under it beside the reading applied. For a term the clause
 does not settle, give `term_end = 2009-04-30` or `permanent = true` (then `reading` says in words
 how the term is read). An entry may only resolve a problem the import found: one for a row that
 reads cleanly is refused, so an interpretation never overrides the filed text.
@@ -25,6 +27,7 @@ from typing import Any
 from xlcap.agreements.schedule import Interpretation
 from xlcap.errors import InvalidInputError
 from xlcap.importing.clauses import PERMANENT, Term
+from xlcap.importing.limit_text import UnreadableLimit, read_limit
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ def _entry(entry: Any, where: str) -> RecordedInterpretation:
         if term is not None:
             raise InvalidInputError(f"{where}: gives both 'term_end' and 'permanent'; give one.")
         term = PERMANENT
-    return RecordedInterpretation(
-        fields["portfolio"], Interpretation(fields["reading"], fields["note"], fields["authority"]), term, where
+    literal = None
+    if "literal" in entry:
+        try:
+            literal = read_limit(str(entry["literal"]))
+        except UnreadableLimit as exc:
+            raise InvalidInputError(f"{where}: field 'literal' is not read: {exc.reason}.") from None
+    interpretation = Interpretation(
+        fields["reading"], fields["note"], fields["authority"], literal, str(entry.get("literal_reading", "")).strip()
     )
+    return RecordedInterpretation(fields["portfolio"], interpretation, term, where)

@@ -123,6 +123,12 @@ def _row(row: ImportedRow) -> list[str]:
         i = row.interpretation
         out += ["", "[portfolio.interpretation]", f"reading = {_str(i.reading)}", f"note = {_str(i.note)}"]
         out.append(f"authority = {_str(i.authority)}")
+        if i.literal_reading:
+            out.append(f"literal_reading = {_str(i.literal_reading)}")
+        if i.literal is not None:
+            literal = limit_data(i.literal)
+            out += ["", "[portfolio.interpretation.literal_limit]", f"kind = {_str(literal['kind'])}"]
+            out += ["tiers = [", *_tiers(literal["tiers"]), "]"] if "tiers" in literal else [f"rate = {_str(literal['rate'])}"]
     return out
 
 

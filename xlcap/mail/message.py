@@ -1,7 +1,9 @@
 """The month-end message to one manager: a short summary of their workbook, and the workbook attached.
 
-The summary is read back from the workbook itself (its stored results), so the body can never
-disagree with the attachment.
+The summary is read back from the workbook itself (its stored results, found through its
+defined names and column words, never cell positions), so the body can never disagree with the
+attachment. It is addressed to the sub-adviser who receives it and names the obligor (the
+Manager, from the agreement data) as the party that waives or reimburses.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import html
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 
-from xlcap.report.status import CAPPED, NEAR_LIMIT
+from xlcap.report.status import CAPPED, DEFAULT_NEAR_SHARE, NEAR_LIMIT, REVERSAL, percent
+from xlcap.report.words import WORDS
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 TERM_WARNING_DAYS = 90
@@ -30,18 +35,38 @@ class PortfolioLine:
 
 
 @dataclass(frozen=True)
+class Interpreted:
+    """A portfolio whose figures rest on an interpretation, with the waiver under the literal reading."""
+
+    name: str
+    waiver: float
+    literal_waiver: float
+
+
+@dataclass(frozen=True)
 class WorkbookSummary:
     title: str
     month_end: dt.date
     portfolios: tuple[PortfolioLine, ...] = field(default_factory=tuple)
+    recipient: str = ""  # the sub-adviser the workbook is for (called "manager" in the recipients file)
+    obligor: str = "the Manager"  # who waives or reimburses under the agreement
+    near_share: float = DEFAULT_NEAR_SHARE
+    interpreted: tuple[Interpreted, ...] = ()
+
+    def _with(self, status: str) -> list[str]:
+        return [p.name for p in self.portfolios if p.status == status]
 
     @property
     def capped(self) -> list[str]:
-        return [p.name for p in self.portfolios if p.status == CAPPED]
+        return self._with(CAPPED)
 
     @property
     def near(self) -> list[str]:
-        return [p.name for p in self.portfolios if p.status == NEAR_LIMIT]
+        return self._with(NEAR_LIMIT)
+
+    @property
+    def reversed(self) -> list[str]:
+        return self._with(REVERSAL)
 
     @property
     def waiver(self) -> float:
@@ -62,34 +87,66 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
+def _named(book: Any, name: str) -> list[tuple[Any, ...]]:
+    """The rows of a defined name's range, as stored values; [] when the workbook has no such name."""
+    if name not in book.defined_names:
+        return []
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    return list(book[sheet].iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True))
+
+
+def _constant(book: Any, name: str, default: Any) -> Any:
+    """A defined name holding a constant (=0.95, ="text")."""
+    if name not in book.defined_names:
+        return default
+    text = str(book.defined_names[name].attr_text).lstrip("=")
+    if text.startswith('"'):
+        return text.strip('"').replace('""', '"')
+    try:
+        return float(text)
+    except ValueError:
+        return default
+
+
 def summarise_workbook(path: Path) -> WorkbookSummary:
-    """What the message says, read from the workbook's Summary, Year to date and Schedule sheets."""
+    """What the message says, read from the workbook's named ranges (SummaryData, Interpretations, the schedule's
+    names): the columns are found by their words of the trade, never by position, so the layout may change."""
     book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     try:
-        summary = book["Summary"]
-        title = str(summary["A1"].value or "")
-        header = [c.value for c in next(summary.iter_rows(min_row=4, max_row=4))]
-        col = {name: header.index(name) for name in ("Portfolio", "Status", "Waiver (month)", "Waiver YTD")}
-        rows = [r for r in summary.iter_rows(min_row=5, values_only=True) if r[0] and r[0] != "Total"]
+        title = str(next(iter(_named(book, "ReportTitle")), ("",))[0] or "").removeprefix("ILLUSTRATIVE: ")
+        table = _named(book, "SummaryData")
+        header = [str(h) for h in table[0]] if table else []
+        need = ("Portfolio", "Status", WORDS["waiver"], WORDS["ytd_waiver"])
+        missing = [n for n in need if n not in header]
+        if missing:
+            raise ValueError(f"{path}: its Summary has no column {', '.join(missing)}; rebuild it with this xlcap")
+        col = {name: header.index(name) for name in need}
         terms: dict[str, dt.date | None] = {}
-        for r in book["Schedule"].iter_rows(min_row=5, values_only=True):
-            if r[1] and (isinstance(r[3], dt.datetime) or r[3] == "Permanent"):
-                terms[str(r[1])] = r[3].date() if isinstance(r[3], dt.datetime) else None
-        months = book["Year to date"].iter_rows(min_row=5, min_col=2, max_col=2, values_only=True)
-        month_end = max((c.date() for (c,) in months if isinstance(c, dt.datetime)), default=dt.date.min)
+        for (name,), (end,) in zip(_named(book, "SchedPortfolio"), _named(book, "SchedTermEnd"), strict=False):
+            terms[str(name)] = end.date() if isinstance(end, dt.datetime) else None
+        months = [c for (c,) in _named(book, "YTDMonth") if isinstance(c, dt.datetime)]
+        interpreted = tuple(
+            Interpreted(str(r[0]), _number(r[1]), _number(r[2])) for r in _named(book, "Interpretations")[1:] if r[0]
+        )
+        recipient = str(book.properties.subject or "")
+        obligor = str(_constant(book, "Obligor", "the Manager"))
+        share = float(_constant(book, "NearShare", DEFAULT_NEAR_SHARE))
     finally:
         book.close()
     lines = tuple(
         PortfolioLine(
             str(r[col["Portfolio"]]),
             str(r[col["Status"]]),
-            _number(r[col["Waiver (month)"]]),
-            _number(r[col["Waiver YTD"]]),
+            _number(r[col[WORDS["waiver"]]]),
+            _number(r[col[WORDS["ytd_waiver"]]]),
             terms.get(str(r[col["Portfolio"]])),
         )
-        for r in rows
+        for r in table[1:]
+        if r[col["Portfolio"]]
     )
-    return WorkbookSummary(title, month_end, lines)
+    month_end = max((c.date() for c in months), default=dt.date.min)
+    return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted)
 
 
 def _money(amount: float) -> str:
@@ -106,22 +163,41 @@ ILLUSTRATIVE_LINE = (
 )
 
 
-def body_lines(s: WorkbookSummary, file_name: str) -> list[str]:
-    ending = [f"{name} ({end:%B %-d, %Y})" for name, end in s.terms_ending]
+def interpretation_lines(s: WorkbookSummary) -> list[str]:
     return [
-        s.title,
-        "",
+        f"Interpretation: the figures for {i.name} rest on xlcap's reading of a garbled Schedule A text (marked † on the "
+        f"Summary sheet). Read literally, the filed text gives a waiver / reimbursement this month of {_money(i.literal_waiver)} "
+        f"instead of {_money(i.waiver)} (a difference of {_money(round(i.waiver - i.literal_waiver, 2))})."
+        for i in s.interpreted
+    ]
+
+
+def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list[str]]:
+    """The title, the paragraphs about the month, and the closing lines."""
+    ending = [f"{name} ({end:%B %-d, %Y})" for name, end in s.terms_ending]
+    greeting = f"To {s.recipient}: " if s.recipient else ""
+    about = [
+        f"{greeting}the month-end expense limitation workbook for your portfolios, for information and follow-up.",
         f"Portfolios in this workbook: {len(s.portfolios)}.",
         f"Capped this month: {len(s.capped)}" + (f" ({_names(s.capped)})." if s.capped else "."),
-        f"Waiver owed by the manager this month: {_money(s.waiver)}; fiscal year to date: {_money(s.waiver_ytd)}.",
-        f"Near their limit (within 5 basis points): {_names(s.near)}.",
+        f"{WORDS['waiver'].removesuffix(' (month)')} ({s.obligor}, under the expense limitation agreement): "
+        f"this month {_money(s.waiver)}; fiscal year to date {_money(s.waiver_ytd)}.",
+        *([f"Waiver reversed this month (expenses back under the limit): {_names(s.reversed)}."] if s.reversed else []),
+        f"Near the limit ({percent(s.near_share)} or more of it, year to date): {_names(s.near)}.",
         f"Terms ending within {TERM_WARNING_DAYS} days of {s.month_end:%B %-d, %Y}: {_names(ending)}.",
-        "",
-        f"The attached workbook ({file_name}) holds the figures, the Schedule A in force and how each number was made;",
+        *interpretation_lines(s),
+    ]
+    closing = [
+        f"The attached workbook ({file_name}) holds the figures, the Schedule A in force and how each number was made; "
         "its formulas recalculate in Excel without any add-in.",
-        "",
         "Sent by xlcap.",
     ]
+    return s.title, about, closing
+
+
+def body_lines(s: WorkbookSummary, file_name: str) -> list[str]:
+    title, about, closing = body_parts(s, file_name)
+    return [title, "", *about, "", closing[0], "", closing[1]]
 
 
 @dataclass(frozen=True)
@@ -145,6 +221,7 @@ def compose(
     msg["Date"] = envelope.date
     msg["Message-ID"] = envelope.message_id
     lines = body_lines(summary, workbook.name)
+    title, about, closing = body_parts(summary, workbook.name)
     warning = [ILLUSTRATIVE_LINE, ""] if illustrative else []
     msg.set_content("\n".join(warning + lines) + "\n")
     rows = "".join(
@@ -152,14 +229,14 @@ def compose(
         f'<td style="text-align:right">{_money(p.waiver)}</td><td style="text-align:right">{_money(p.waiver_ytd)}</td></tr>'
         for p in summary.portfolios
     )
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines[2:7])
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in about)
     msg.add_alternative(
         "<html><body>"
         + (f"<p><strong>{html.escape(ILLUSTRATIVE_LINE)}</strong></p>" if illustrative else "")
-        + f"<h3>{html.escape(lines[0])}</h3>{paragraphs}"
+        + f"<h3>{html.escape(title)}</h3>{paragraphs}"
         '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Portfolio</th><th>Status</th>'
-        f"<th>Waiver (month)</th><th>Waiver YTD</th></tr>{rows}</table>"
-        f"<p>{html.escape(lines[8])} {html.escape(lines[9])}</p><p>Sent by xlcap.</p></body></html>",
+        f"<th>{html.escape(WORDS['waiver'])}</th><th>{html.escape(WORDS['ytd_waiver'])}</th></tr>{rows}</table>"
+        f"<p>{html.escape(closing[0])}</p><p>{html.escape(closing[1])}</p></body></html>",
         subtype="html",
     )
     msg.add_attachment(workbook.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=workbook.name)

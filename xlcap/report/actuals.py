@@ -10,6 +10,8 @@ One row per portfolio per month. Columns (names matched ignoring case, spaces an
     other expenses            }
     12b-1 fees                } excluded from the limit (optional columns; blank means none)
     interest, taxes, brokerage, extraordinary expenses
+    waiver booked             optional: the waiver / reimbursement already booked for the month in the
+                              ledger (negative for a reversal); blank or absent: the month is not reconciled
 
 Every problem is reported at once, with file, row and column; InputFileError carries them all.
 A blank in a column the limit needs is an error, never 0; an XLSX formula without a stored value
@@ -48,6 +50,7 @@ COLUMN_TITLES = {
     "taxes": "Taxes",
     "brokerage": "Brokerage",
     "extraordinary": "Extraordinary expenses",
+    "waiver_booked": "Waiver booked",
 }
 # Names accountants use for each column; matched after name_key-style folding.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -84,6 +87,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "taxes": ("taxes", "tax"),
     "brokerage": ("brokerage", "brokerage commissions", "commissions"),
     "extraordinary": ("extraordinary", "extraordinary expenses"),
+    "waiver_booked": (
+        "waiver booked",
+        "booked waiver",
+        "waiver per books",
+        "waiver per ledger",
+        "waiver accrued",
+        "accrued waiver",
+        "waiver/reimbursement booked",
+        "waiver / reimbursement booked",
+        "fee waiver booked",
+        "expense reimbursement booked",
+        "reimbursement booked",
+    ),
 }
 _HEADER_KEYS = {re.sub(r"[^a-z0-9]", "", alias.lower()): column for column, aliases in ALIASES.items() for alias in aliases}
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})")
@@ -105,6 +121,7 @@ class ActualRow:
     brokerage: float
     extraordinary: float
     source_row: int  # the row in the file it came from, for the audit trail
+    waiver_booked: float | None = None  # None: the file gives no booked waiver, so the month is not reconciled
 
 
 @dataclass(frozen=True)
@@ -215,6 +232,8 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
         for column in ("average_net_assets", *EXPENSES):
             required = column in ("average_net_assets", *COVERED)
             record[column] = _amount(cells.get(column), column, where, columns, problems, required=required)
+        if "waiver_booked" in columns:
+            record["waiver_booked"] = _booked(cell("waiver_booked"), where, columns, problems)
         record["days"] = _days(cell("days"), record["month"], where, columns, problems)
         if name is not None and isinstance(record["month"], pd.Period):
             key = (name, record["month"])
@@ -259,6 +278,28 @@ def _amount(value: object, column: str, where: str, columns: dict[str, int], pro
         kind = "an Excel error value" if isinstance(value, str) and value.strip().startswith("#") else kind
         problems.append(f"{spot}: {shown(value)} is {kind}; valid: {valid}.")
         return 0.0
+
+
+def _booked(value: object, where: str, columns: dict[str, int], problems: list[str]) -> float | None:
+    """The waiver booked in the ledger: a dollar amount, negative for a reversal; blank: no ledger figure given."""
+    if _blank(value):
+        return None
+    spot = f"{where}, column {letter(columns['waiver_booked'])} (Waiver booked)"
+    text = str(value).strip() if isinstance(value, str) else None
+    negative = isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0
+    if text is not None and (text.startswith("(") and text.endswith(")")):
+        negative, value = True, text[1:-1]
+    elif text is not None and text.startswith(("-", "$-")):
+        negative, value = True, text.replace("-", "", 1)
+    try:
+        amount = parse_amount(abs(value) if isinstance(value, (int, float)) else value, "Waiver booked")
+    except InvalidInputError:
+        problems.append(
+            f"{spot}: {shown(value)} is not a dollar amount; valid: an amount such as 1,234.56, negative (-1,234.56 or "
+            "(1,234.56)) for a reversal, or blank when the ledger figure is not at hand."
+        )
+        return None
+    return -amount if negative else amount
 
 
 def _days(value: object, month: object, where: str, columns: dict[str, int], problems: list[str]) -> int:

@@ -13,8 +13,12 @@ so Python and the workbook agree to the cent. Definitions:
   max(0, YTD covered - YTD limit $), over the months the limit is in force; this month's
   waiver = the change in it (negative: a reversal of earlier waivers);
 - method "monthly" (monthly annualised): this month's waiver = max(0, covered - limit $);
-- gross / net ratio = covered (before / after this month's waiver) / (assets x days / days in year);
-- near limit: headroom within 5 basis points a year of the assets (YTD for "fytd").
+- gross / net ratio = covered (before / after this month's waiver) / (assets x days / days in year); the
+  same over the year to date (the months a limit is in force): YTD covered (less the YTD waiver) / YTD asset-years;
+- near limit: expenses at or above a share of the limit (default 95%; YTD for "fytd");
+- a negative waiver this month (expenses back under the limit) is a reversal, and says so;
+- reconciliation: the month's waiver against the waiver booked, where the actuals give it
+  (xlcap/report/reconcile.py).
 """
 
 from __future__ import annotations
@@ -29,17 +33,28 @@ from xlcap.agreements.limits import days_in_year
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
 from xlcap.money import excel_round
 from xlcap.report.actuals import Actuals, month_end
-from xlcap.report.status import CAPPED, NO_LIMIT, NO_LIMIT_TEXT, NO_SCHEDULE, TERM_ENDED, WITHIN_LIMIT
+from xlcap.report.reconcile import DEFAULT_TOLERANCE, reconcile
+from xlcap.report.status import (
+    CAPPED,
+    DEFAULT_NEAR_SHARE,
+    NO_LIMIT,
+    NO_LIMIT_TEXT,
+    NO_SCHEDULE,
+    REVERSAL,
+    TERM_ENDED,
+    WITHIN_LIMIT,
+)
 from xlcap.report.status import NEAR_LIMIT as NEAR
 
 Method = Literal["fytd", "monthly"]
 METHODS: dict[str, str] = {
-    "fytd": "Fiscal year to date, pro rata: the waiver owed to date is year-to-date covered expenses less the "
+    "fytd": "Fiscal year to date, pro rata: the waiver / reimbursement due to date is the year-to-date operating "
+    "expenses subject to the limit less the "
     "year-to-date limit (each month's limit pro rata by days); each month records the change.",
-    "monthly": "Monthly annualised: each month's covered expenses are tested against that month's limit "
+    "monthly": "Monthly annualised: each month's operating expenses subject to the limit are tested against that "
+    "month's limit "
     "(the annual limit pro rata by days); the excess is waived for that month.",
 }
-NEAR_LIMIT = 0.0005  # 5 basis points a year
 OPEN_TIER = 1e15  # the "To" of an open-ended tier: above any asset figure
 
 
@@ -63,6 +78,8 @@ class CapReport:
     schedule: list[tuple[Amendment, ScheduleRow]]  # rows of Schedule A used, in amendment then filed order
     tiers: list[Tier]
     source: str
+    near_share: float = DEFAULT_NEAR_SHARE  # "Near limit": expenses at or above this share of the limit
+    tolerance: float = DEFAULT_TOLERANCE  # reconciliation: a true-up this small (dollars) needs no entry
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -98,7 +115,7 @@ class CapReport:
         rows = self.rows[self.rows["portfolio"].isin(portfolios)].reset_index(drop=True)
         schedule = [(a, r) for a, r in self.schedule if r.portfolio in portfolios]
         tiers = [t for t in self.tiers if t.portfolio in portfolios]
-        return CapReport(self.month, self.method, rows, schedule, tiers, self.source)
+        return CapReport(self.month, self.method, rows, schedule, tiers, self.source, self.near_share, self.tolerance)
 
 
 def schedule_key(amendment: int | None, portfolio: str) -> str:
@@ -146,10 +163,21 @@ def _carried(prev: dict[str, object], name: str) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def compute(actuals: Actuals, month: pd.Period, history: History, method: Method = "fytd") -> CapReport:
+def compute(
+    actuals: Actuals,
+    month: pd.Period,
+    history: History,
+    method: Method = "fytd",
+    near_share: float = DEFAULT_NEAR_SHARE,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> CapReport:
     """The cap-versus-actual report for `month` over its fiscal (calendar) year to date."""
     if method not in METHODS:
         raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
+    if not 0 < near_share <= 1:
+        raise ValueError(f"near_share {near_share!r} is not a share of the limit; valid: more than 0, at most 1 (0.95 = 95%)")
+    if not tolerance >= 0:
+        raise ValueError(f"tolerance {tolerance!r} is not an amount of dollars; valid: 0 or more")
     order = {name: i for i, name in enumerate(history.names.canonical)}  # Schedule A order, as filed
     year = sorted(
         (r for r in actuals.rows if r.month <= month and r.month.year == month.year),
@@ -189,17 +217,18 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
             waiver = excel_round(ytd_waiver - _carried(prev, "ytd_waiver"))
             headroom = excel_round(max(0.0, ytd_limit - ytd_covered)) if live else None
             capped = ytd_waiver > 0
-            near = ytd_asset_years > 0 and (ytd_limit - ytd_covered) / ytd_asset_years <= NEAR_LIMIT
+            near = live and ytd_limit > 0 and ytd_covered >= near_share * ytd_limit  # no assets, no limit: nothing is near
         else:
             waiver = excel_round(max(0.0, covered - limit_dollars)) if live else 0.0  # type: ignore[operator]
             ytd_waiver = excel_round(waiver + _carried(prev, "ytd_waiver"))
             headroom = excel_round(max(0.0, limit_dollars - covered)) if live else None  # type: ignore[operator]
             capped = waiver > 0
-            near = live and asset_years > 0 and (limit_dollars - covered) / asset_years <= NEAR_LIMIT  # type: ignore[operator]
+            near = live and limit_dollars > 0 and covered >= near_share * limit_dollars  # type: ignore[operator]
         if not live:
             status = NO_LIMIT if limit == NO_LIMIT_TEXT else str(limit)
         else:
-            status = CAPPED if capped else NEAR if near else WITHIN_LIMIT
+            status = REVERSAL if waiver < 0 else CAPPED if capped else NEAR if near else WITHIN_LIMIT
+        true_up, reconciliation, entry = reconcile(waiver, rec.waiver_booked, tolerance)
         result: dict[str, object] = {
             "portfolio": rec.portfolio,
             "month": rec.month,
@@ -233,8 +262,14 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
             "ytd_waiver": ytd_waiver,
             "waiver": waiver,
             "net_ratio": (covered - waiver) / asset_years if asset_years > 0 else None,
+            "ytd_gross_ratio": ytd_covered / ytd_asset_years if ytd_asset_years > 0 else None,
+            "ytd_net_ratio": (ytd_covered - ytd_waiver) / ytd_asset_years if ytd_asset_years > 0 else None,
             "headroom": headroom,
             "status": status,
+            "waiver_booked": rec.waiver_booked,
+            "true_up": true_up,
+            "reconciliation": reconciliation,
+            "entry": entry,
             "interpreted": bool(row and row.interpretation),
         }
         out.append(result)
@@ -243,4 +278,4 @@ def compute(actuals: Actuals, month: pd.Period, history: History, method: Method
     order = {key: i for i, key in enumerate(sorted(used, key=lambda k: (used[k][0].date, used[k][0].rows.index(used[k][1]))))}
     schedule = [used[k] for k in sorted(used, key=order.__getitem__)]
     tiers = [t for k in sorted(used, key=order.__getitem__) for t in tiers_by_key[k]]
-    return CapReport(month, method, rows, schedule, tiers, actuals.source)
+    return CapReport(month, method, rows, schedule, tiers, actuals.source, near_share, tolerance)

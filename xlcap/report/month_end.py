@@ -32,8 +32,10 @@ from xlcap.locking import folder_lock
 from xlcap.report.actuals import read_actuals
 from xlcap.report.completeness import check_complete
 from xlcap.report.compute import CapReport, Method, compute
+from xlcap.report.provenance import Provenance
 from xlcap.report.recipients import SAMPLE_RECIPIENTS, Manager, read_recipients
-from xlcap.report.status import STATES
+from xlcap.report.reconcile import DEFAULT_TOLERANCE
+from xlcap.report.status import DEFAULT_NEAR_SHARE, STATES
 from xlcap.report.workbook import WorkbookContext, write_workbook
 
 SAMPLE_ACTUALS = DATA_DIR / "sample-actuals.csv"
@@ -90,6 +92,8 @@ def run_report(
     generated_at: dt.datetime | None = None,
     progress: Progress | None = None,
     agreement: str | None = None,
+    near_share: float = DEFAULT_NEAR_SHARE,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> ReportRun:
     """Check the inputs, compute the month, and write the Trust's and each manager's workbook.
 
@@ -101,7 +105,7 @@ def run_report(
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
     recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)
-    managers, report, absent = prepare(month, actuals_path, recipients_path, history, method)
+    managers, report, absent = prepare(month, actuals_path, recipients_path, history, method, near_share, tolerance)
     notes = tuple(report.ytd_notes() + status_notes(report))
 
     targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
@@ -109,7 +113,7 @@ def run_report(
     ]
     if len({p.name for _, p in targets}) != len(targets):  # read_recipients refuses such names; never list a file twice
         raise InputFileError([f"{recipients_path}: two managers give the same workbook file name; valid: distinct names."])
-    inputs = report_inputs(month, method, actuals_path, recipients_path, history)
+    inputs = report_inputs(month, method, actuals_path, recipients_path, history, near_share, tolerance)
     _make_folder(out)
     with folder_lock(out, f"{month}'s report"):
         existing = [p for _, p in targets if p.exists()] + ([out / MANIFEST] if (out / MANIFEST).exists() else [])
@@ -133,7 +137,13 @@ def run_report(
 
 
 def prepare(
-    month: pd.Period, actuals: Path, recipients: Path, history: History, method: Method = "fytd"
+    month: pd.Period,
+    actuals: Path,
+    recipients: Path,
+    history: History,
+    method: Method = "fytd",
+    near_share: float = DEFAULT_NEAR_SHARE,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> tuple[tuple[Manager, ...], CapReport, dict[str | None, tuple[tuple[str, str], ...]]]:
     """Every input check, then the figures: the managers, the month's report, and each manager's portfolios left out.
 
@@ -142,7 +152,7 @@ def prepare(
     managers = read_recipients(recipients, history)
     data = read_actuals(actuals, history, month)
     absent = check_complete(data, month, history, managers, recipients)
-    return managers, compute(data, month, history, method), absent
+    return managers, compute(data, month, history, method, near_share, tolerance), absent
 
 
 def status_notes(report: CapReport) -> list[str]:
@@ -183,7 +193,8 @@ def _write(
             left_out = absent.get(None if manager is None else manager.name, ())
             none = f"no actuals for {month.strftime('%B %Y')}."
             context = WorkbookContext(trust, None if manager is None else manager.name, when, source, illustrative,
-                                      tuple(f"{p} ({why}): {none}" for p, why in left_out))  # fmt: skip
+                                      tuple(f"{p} ({why}): {none}" for p, why in left_out),
+                                      Provenance.from_inputs(inputs))  # fmt: skip
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=out)
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
@@ -281,7 +292,15 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def report_inputs(month: pd.Period, method: str, actuals: Path, recipients: Path, history: History) -> dict[str, Any]:
+def report_inputs(
+    month: pd.Period,
+    method: str,
+    actuals: Path,
+    recipients: Path,
+    history: History,
+    near_share: float = DEFAULT_NEAR_SHARE,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> dict[str, Any]:
     """Everything the month's workbooks are made from, each with a content hash: what makes a rerun up to date."""
     folders = sorted({a.source_path.parent for a in history.amendments})
     data_files = sorted(p for folder in folders for p in folder.glob("*.toml"))
@@ -293,6 +312,8 @@ def report_inputs(month: pd.Period, method: str, actuals: Path, recipients: Path
         "recipients": {"file": str(recipients), "sha256": _sha256(recipients)},
         "schedule": {"amendments": [a.label for a in history.amendments], "sha256": schedule},
         "xlcap": __version__,
+        "near_share": near_share,
+        "tolerance": tolerance,
     }
 
 
@@ -309,6 +330,8 @@ _INPUT_WORDS = {
     "recipients": "the recipients file",
     "schedule": "the agreement data (Schedule A, aliases, events)",
     "xlcap": "the xlcap version",
+    "near_share": "the near-limit share (--near)",
+    "tolerance": "the reconciliation tolerance (--tolerance)",
 }
 
 

@@ -38,6 +38,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "rate": {"num_format": "0.000%", "align": "right"},
     "ratio": {"num_format": "0.000%"},
     "status": {"align": "center"},
+    "input": {"bottom": 1, "locked": False, "bg_color": "#FFF2CC"},  # sign-off: typed in by the preparer
+    "input_locked": {"bottom": 1},
     "tier_to": {"num_format": '[>=1E+15]"and above";#,##0'},
     "total_text": {"bold": True, "top": 1, "bottom": 6},
     "total_money0": {"bold": True, "top": 1, "bottom": 6, "num_format": ACCOUNTING_0},

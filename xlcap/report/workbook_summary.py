@@ -1,0 +1,222 @@
+"""The Summary sheet: the month, one row per portfolio, totals on one basis, sign-off and provenance.
+
+Each figure is a reference into Year to date. Totals are kept apart by basis: portfolios with a
+limit in force (their limits, expenses and waivers add up) and portfolios without one (only their
+assets and expenses; no limit or waiver is shown as 0 for them). The room under the limit is per
+portfolio and never totalled: room in one portfolio cannot offset a breach in another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from xlcap.report import interpretation as interpretation
+from xlcap.report import reconcile as reconcile
+from xlcap.report.status import NO_SCHEDULE
+from xlcap.report.styles import status_style
+from xlcap.report.workbook_sheets import FIRST, Sheets, cell, records, value
+from xlcap.report.workbook_ytd import VALUES, C, status_formats
+
+LIMITED, UNLIMITED = "limited", "unlimited"
+# name (a Year-to-date column), format, width, the totals it appears in
+SUMMARY: list[tuple[str, str, float, tuple[str, ...]]] = [
+    ("portfolio", "text", 36, ()),
+    ("assets", "money0", 20, (LIMITED, UNLIMITED)),
+    ("limit", "rate", 18, ()),  # 18: "No schedule on file"
+    ("limit_dollars", "money", 17, (LIMITED,)),
+    ("covered", "money", 18, (LIMITED, UNLIMITED)),
+    ("gross", "ratio", 10, ()),
+    ("waiver", "money", 17, (LIMITED,)),
+    ("net", "ratio", 10, ()),
+    ("status", "status", 16, ()),
+    ("ytd_limit", "money", 18, (LIMITED,)),
+    ("ytd_covered", "money", 18, (LIMITED,)),
+    ("ytd_waiver", "money", 18, (LIMITED,)),
+    ("headroom", "money", 16, ()),  # per portfolio: never summed
+    ("ytd_gross", "ratio", 12, ()),
+    ("ytd_net", "ratio", 12, ()),
+    ("note", "text", 15, ()),
+]
+# The reconciliation table below the totals: the same portfolios, the waiver required against the waiver booked.
+RECONCILIATION = ["portfolio", "waiver", "booked", "true_up", "reconciliation", "entry"]
+RECONCILIATION_NAME = "Reconciliation"  # its defined name
+COL = {name: i for i, (name, *_) in enumerate(SUMMARY)}
+YTD_ONLY_WHEN_LIMITED = ("ytd_limit", "ytd_covered", "ytd_waiver")  # blank, not 0, for a year with no limit in force
+
+
+def _formula(name: str, source: int) -> str:
+    ref = f"'Year to date'!{cell(source, C[name])}"
+    if name == "waiver":
+        return f"=IF(ISNUMBER('Year to date'!{cell(source, C['limit'])}),{ref},\"\")"
+    if name in YTD_ONLY_WHEN_LIMITED:
+        return f"=IF('Year to date'!{cell(source, C['ytd_asset_years'])}>0,{ref},\"\")"
+    return f"={ref}"
+
+
+def _shown(name: str, rec: dict[str, Any]) -> Any:
+    """The value the Summary cell shows: the Year-to-date value, or blank where no limit makes it meaningless."""
+    if name == "waiver" and not isinstance(rec["limit"], float):
+        return ""
+    if name in YTD_ONLY_WHEN_LIMITED and not rec["ytd_asset_years"] > 0:
+        return ""
+    return value(VALUES[name](rec))
+
+
+def write_summary(sheets: Sheets, ws: Worksheet, where: dict[tuple[str, object], int], headers: list[str]) -> tuple[int, int]:
+    """The month's rows, totals, interpretations, sign-off and provenance; returns the first and last data rows."""
+    report, fmt = sheets.report, sheets.fmt
+    rows = records(report.summary)
+    last = FIRST + len(rows) - 1
+    by_name = dict(zip(C, headers, strict=True))
+    titles = [by_name.get(name, "") for name, *_ in SUMMARY]
+    titles[COL["portfolio"]], titles[COL["note"]] = "Portfolio", "Note"
+    sheets.header_row(ws, FIRST - 1, titles, [w for _, _, w, _ in SUMMARY])
+    if rows:  # a named range and a filter (an Excel table cannot be written row by row); the mail reads the range
+        sheets.workbook.define_name("SummaryData", f"=Summary!{cell(FIRST - 1, 0, True)}:{cell(last, len(SUMMARY) - 1, True)}")
+        ws.autofilter(FIRST - 1, 0, last, len(SUMMARY) - 1)
+    interpreted = interpretation.by_portfolio(report)
+    for i, rec in enumerate(rows):
+        r = FIRST + i
+        source = where[(rec["portfolio"], rec["month"])]
+        for col, (name, style, _, _) in enumerate(SUMMARY):
+            if name == "portfolio":
+                ws.write_string(r, col, rec["portfolio"], fmt[style])
+            elif name == "note":
+                marked = rec["portfolio"] in interpreted
+                ws.write_string(r, col, interpretation.MARKER if marked else "", fmt["caution" if marked else "text"])
+            else:
+                ws.write_formula(r, col, _formula(name, source), fmt[style], _shown(name, rec))
+    if not rows:
+        return FIRST, FIRST
+    r = _totals(sheets, ws, rows, last)
+    status_formats(sheets, ws, FIRST, last, COL["status"], COL["limit"], COL["gross"])
+    r = _reconciliation(sheets, ws, r + 1, rows, where, by_name)
+    r = _terms(sheets, ws, r + 1, {rec["portfolio"] for rec in rows})
+    r = interpretation.write_block(sheets, ws, r + 1, rows, COL)
+    write_signoff(sheets, ws, r + 1)
+    return FIRST, last
+
+
+def _totals(sheets: Sheets, ws: Worksheet, rows: list[dict[str, Any]], last: int) -> int:
+    """One total row for portfolios with a limit in force, one for those without; returns the next free row."""
+    fmt = sheets.fmt
+    limit = COL["limit"]
+    in_force = f"ISNUMBER({cell(FIRST, limit, True)}:{cell(last, limit, True)})"
+    r = last + 1
+    for basis, test, label in ((LIMITED, f"{in_force}*1", "limit in force"), (UNLIMITED, f"1-{in_force}", "no limit in force")):
+        members = [rec for rec in rows if isinstance(rec["limit"], float) == (basis == LIMITED)]
+        if not members:
+            continue
+        ws.write_string(r, 0, f"Total, {label} ({len(members)})", fmt["total_text"])
+        for col, (name, style, _, bases) in enumerate(SUMMARY[1:], start=1):
+            if basis not in bases:
+                ws.write_blank(r, col, None, fmt["total_text"])
+                continue
+            total = round(sum(v for rec in members if isinstance(v := _shown(name, rec), (int, float))), 2)
+            span = f"{cell(FIRST, col)}:{cell(last, col)}"
+            ws.write_formula(r, col, f"=SUMPRODUCT({test},{span})", fmt[f"total_{style}"], total)
+        r += 1
+    return r
+
+
+def _reconciliation(
+    sheets: Sheets, ws: Worksheet, r: int, rows: list[dict[str, Any]], where: dict[tuple[str, object], int], words: dict[str, str]
+) -> int:
+    """Required against booked, per portfolio, with the true-up entry; a total of each amount. Returns the next free row."""
+    fmt = sheets.fmt
+    ws.write_string(r, 0, "Reconciliation to the books: the waiver the agreement requires against the waiver booked", fmt["bold"])
+    r += 1
+    first = r
+    ws.set_row(r, 42)
+    titles = ["Portfolio", "Waiver / reimbursement required (month)", *(words[n] for n in RECONCILIATION[2:])]
+    for c, title in enumerate(titles):
+        ws.write_string(r, c, title, fmt["header"])
+    styles = ["text", "money", "money", "money", "status", "text"]
+    for rec in rows:
+        r += 1
+        source = where[(rec["portfolio"], rec["month"])]
+        ws.write_string(r, 0, rec["portfolio"], fmt["text"])
+        for c, name in enumerate(RECONCILIATION[1:], start=1):
+            ref = f"='Year to date'!{cell(source, C[name])}"
+            ws.write_formula(r, c, ref, fmt[styles[c]], value(VALUES[name](rec)))
+    sheets.workbook.define_name(RECONCILIATION_NAME, f"=Summary!{cell(first, 0, True)}:{cell(r, len(titles) - 1, True)}")
+    rows_span = (first + 1, r)
+    for word, style in ((reconcile.TRUE_UP, "cf_over"), (reconcile.NOT_RECONCILED, status_style(NO_SCHEDULE))):
+        ws.conditional_format(
+            rows_span[0], 4, rows_span[1], 4, {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt[style]}
+        )
+    r += 1
+    ws.write_string(r, 0, "Total", fmt["total_text"])
+    for c, name in enumerate(RECONCILIATION[1:], start=1):
+        if c > 3:
+            ws.write_blank(r, c, None, fmt["total_text"])
+            continue
+        figures = [v for rec in rows if isinstance(v := value(VALUES[name](rec)), (int, float))]
+        span = f"{cell(first + 1, c)}:{cell(r - 1, c)}"  # nothing booked anywhere: blank, not a total of 0
+        ws.write_formula(
+            r, c, f'=IF(COUNT({span})=0,"",SUM({span}))', fmt["total_money"], round(sum(figures), 2) if figures else ""
+        )
+    return r + 1
+
+
+def _terms(sheets: Sheets, ws: Worksheet, r: int, portfolios: set[str]) -> int:
+    """Each portfolio's term: its end, the days left after the month end, and what it rests on (a continuance?)."""
+    fmt, report = sheets.fmt, sheets.report
+    end = report.month.end_time.date()
+    latest = {row.portfolio: row for _, row in report.schedule if row.portfolio in portfolios}  # the last amendment's
+    if not latest:
+        return r
+    ws.write_string(r, 0, f"Terms of the limitation, as of {end:%B %-d, %Y}", fmt["bold"])
+    r += 1
+    ws.set_row(r, 30)
+    for c, title in enumerate(["Portfolio", "Term end", "Days left", "Term rests on", "Continuance on record"]):
+        ws.write_string(r, c, title, fmt["header"])
+    for name, row in latest.items():
+        r += 1
+        ws.write_string(r, 0, name, fmt["text"])
+        if row.term_end is None:
+            ws.write_string(r, 1, "Permanent", fmt["text"])
+            ws.write_string(r, 2, "", fmt["integer"])
+        else:
+            ws.write_datetime(r, 1, dt.datetime.combine(row.term_end, dt.time()), fmt["date"])
+            days = f"={cell(r, 1)}-DATE({end.year},{end.month},{end.day})"
+            ws.write_formula(r, 2, days, fmt["integer"], (row.term_end - end).days)
+        ws.write_string(r, 3, row.term_basis, fmt["text"])
+        ws.write_string(r, 4, "Yes" if "continuance approved" in row.term_basis else "None", fmt["text"])
+    return r + 1
+
+
+def write_signoff(sheets: Sheets, ws: Worksheet, r: int) -> int:
+    """Prepared / reviewed, each with a date, the version (Draft or Final), then where the figures came from."""
+    fmt, context = sheets.fmt, sheets.context
+    entry = fmt["input_locked" if context.for_manager else "input"]
+    ws.write_string(r, 0, "Sign-off", fmt["bold"])
+    r += 1
+    for who in ("Prepared by", "Reviewed by"):
+        ws.write_string(r, 0, who, fmt["text"])
+        ws.write_blank(r, 1, None, entry)
+        ws.write_string(r, 2, "Date", fmt["text"])
+        ws.write_blank(r, 3, None, entry)
+        r += 1
+    ws.write_string(r, 0, "Version (Draft or Final)", fmt["text"])
+    ws.write_string(r, 1, "Draft", entry)
+    ws.data_validation(r, 1, r, 1, {"validate": "list", "source": ["Draft", "Final"]})
+    r += 2
+    ws.write_string(r, 0, "Where these figures came from", fmt["bold"])
+    r += 1
+    facts = [("Data source", context.source)]
+    if context.provenance is not None:
+        end = sheets.report.month.end_time.date()
+        facts += context.provenance.lines(end, context.generated_at)
+    if context.illustrative:
+        facts.append(("ILLUSTRATIVE", "Sample figures built from the bundled sample actuals, not the Trust's books."))
+    if context.for_manager:
+        facts.append(("Confidential", context.confidential + "."))
+    for label, text in facts:
+        ws.write_string(r, 0, label, fmt["text"])
+        ws.write_string(r, 1, text, fmt["text"])
+        r += 1
+    return r
