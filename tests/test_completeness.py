@@ -345,6 +345,10 @@ def test_a_500_character_manager_name_gets_a_short_unique_file_name(tmp_path: Pa
     assert len(names) == 3 and all(len(n) < 100 for n in names)
     assert len({n[:70] for n in names if n != "expense-caps-2008-01-trust.xlsx"}) == 1  # same visible prefix...
     assert len(set(names)) == 3  # ...different files
+    # Excel's page footer holds 255 characters: the name is cut there, so the confidentiality line is never dropped
+    manager_book = next(p for p in (tmp_path / "out").glob("*.xlsx") if "trust" not in p.name)
+    footer = openpyxl.load_workbook(manager_book)["Summary"].oddFooter.left.text
+    assert footer.startswith("Confidential: prepared for " + "A" * 57 + "...; not for further distribution.")
 
 
 def test_two_names_giving_the_same_file_name_are_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

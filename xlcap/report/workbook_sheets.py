@@ -46,6 +46,7 @@ class WorkbookContext:
     @property
     def confidential(self) -> str:
         who = self.manager or self.trust
+        who = who if len(who) <= 60 else who[:57] + "..."  # the page footer holds 255 characters at most
         return f"Confidential: prepared for {who}; not for further distribution"
 
 
