@@ -199,3 +199,24 @@ def test_each_month_priced_by_its_own_amendment_without_libreoffice(tmp_path: Pa
     assert (new_feb["amendment"], new_feb["limit_dollars"], new_feb["headroom"], new_feb["status"]) == (
         13, 71_311.48, 11_311.48, "Within limit",
     )  # fmt: skip
+
+
+def test_a_term_ending_inside_a_month_is_said_not_silently_dropped(tmp_path: Path, data_dir: Path) -> None:
+    # A termination notice on 2008-01-15 with the agreement's 90 days ends Lazard's term on 2008-04-14
+    # (January 15 + 16 days = January 31, + 29 = February 29, + 31 = March 31, + 14 = April 14: 90 days).
+    (data_dir / "events.toml").write_text(
+        '[[termination]]\nportfolio = "Lazard Mid-Cap"\nnotice = 2008-01-15\nreference = "letter (made up)"\n',
+        encoding="utf-8",
+    )
+    history = load_history(data_dir)
+    text = "".join(
+        f"2008-0{m},Lazard Mid-Cap,250000000,{d},150000.00,30000.00\n" for m, d in ((1, 31), (2, 29), (3, 31), (4, 30))
+    )
+    report = _report(tmp_path, text, "2008-04", history)
+    assert _rows(report)[("Lazard Mid-Cap Portfolio", "2008-04")]["status"] == "Term ended"
+    assert report.ytd_notes() == [
+        "The limitation of Lazard Mid-Cap Portfolio ended on 2008-04-14, inside April 2008 (termination noticed "
+        "2008-01-15: letter (made up)): xlcap prices whole months, so that month shows Term ended and its 14 days in "
+        "force are not tested against the limit; check them by hand."
+    ]
+    assert _report(tmp_path, text, "2008-03", history).ytd_notes() == []  # March is whole and in force

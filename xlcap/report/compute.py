@@ -108,6 +108,22 @@ class CapReport:
                 f"Year to date runs from {month.strftime('%B %Y')}, not January {month.year}, for {who}: the actuals hold "
                 f"no earlier month of {month.year} for {'it' if len(names) == 1 else 'them'}."
             )
+        return notes + self._mid_month_ends()
+
+    def _mid_month_ends(self) -> list[str]:
+        """A term that ends inside a month (a termination notice): whole months are priced, so say what is not tested."""
+        notes = []
+        for _, row in self.schedule:
+            end = row.term_end
+            if end is None or end.day == month_end(pd.Period(end, freq="M")).day:
+                continue
+            period = pd.Period(end, freq="M")
+            if period.year == self.month.year and period <= self.month:
+                notes.append(
+                    f"The limitation of {row.portfolio} ended on {end.isoformat()}, inside {period.strftime('%B %Y')} "
+                    f"({row.term_basis}): xlcap prices whole months, so that month shows Term ended and its {end.day} "
+                    "days in force are not tested against the limit; check them by hand."
+                )
         return notes
 
     def for_portfolios(self, portfolios: set[str]) -> CapReport:
