@@ -24,6 +24,7 @@ from typing import Any
 from xlcap.agreements import Agreements
 from xlcap.errors import ScheduleDataError
 from xlcap.limits import LIMIT_KINDS
+from xlcap.recoupment_terms import recoupment_terms
 from xlcap.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
 
 # Found through importlib.resources, so an installed wheel reads its own copy wherever it is run from.
@@ -186,6 +187,7 @@ def load_terms(base: Path) -> AgreementTerms:
         term_section=_field(data, "term_section", str, where) if "term_section" in data else AgreementTerms.term_section,
         notice_days=notice,
         notice_text=str(data.get("notice_text", "")),
+        recoupment=recoupment_terms(data, where),
     )
 
 

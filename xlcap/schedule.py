@@ -11,6 +11,7 @@ from pathlib import Path
 from xlcap.errors import ScheduleDataError
 from xlcap.limits import Band, Limit
 from xlcap.names import NameIndex, class_key
+from xlcap.recoupment_terms import NOT_RECORDED, RecoupmentTerms
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ class AgreementTerms:
     id: str = ""  # how a user chooses the agreement (--agreement); default: its folder's name
     trust: str = ""  # default: the latest amendment's trust
     manager: str = ""  # default: the latest amendment's manager
+    recoupment: RecoupmentTerms = NOT_RECORDED  # the optional [recoupment] table (xlcap/recoupment_terms.py)
 
 
 class History:
