@@ -9,7 +9,6 @@ fiscal year); repayments take the oldest buckets first. Same inputs, same ledger
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -108,19 +107,26 @@ class Ledger:
 
 @dataclass
 class _Bucket:
+    """Amounts waived in one month, in whole cents (integers: exact, and fast over thousands of portfolios)."""
+
     year: int
     month: int
-    waived: float
+    waived: int
     expires_on: dt.date
-    repaid_before: float = 0.0  # in fiscal years already closed
-    ytd: float = 0.0  # repaid in the current fiscal year to date
+    repaid_before: int = 0  # in fiscal years already closed
+    ytd: int = 0  # repaid in the current fiscal year to date
     dead: bool = False  # past its last day: this year's repayment may be reversed, never increased
 
-    def can_take(self) -> float:
-        return self.ytd if self.dead else excel_round(self.waived - self.repaid_before)
+    def can_take(self) -> int:
+        return self.ytd if self.dead else self.waived - self.repaid_before
 
-    def expired(self) -> float:
-        return excel_round(self.waived - self.repaid_before - self.ytd) if self.dead else 0.0
+    def expired(self) -> int:
+        return self.waived - self.repaid_before - self.ytd if self.dead else 0
+
+
+def _cents(dollars: float) -> int:
+    """Dollars as whole cents; the month-end computation's figures are already rounded to cents."""
+    return int(excel_round(dollars) * 100 + (0.5 if dollars >= 0 else -0.5))
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -152,61 +158,69 @@ def ledger(
     if as_of is not None:
         ordered = [m for m in ordered if m.month_end <= as_of]
     opened = sorted((openings or {}).items())
-    buckets = [_Bucket(fy, 12, excel_round(amount), expires_on(rules, fy, 12)) for fy, amount in opened if amount]
+    buckets = [_Bucket(fy, 12, _cents(amount), expires_on(rules, fy, 12)) for fy, amount in opened if amount]
     out: list[MonthRepayment] = []
     year: int | None = None
-    prev_ytd_waiver = ytd_repaid = repaid_before_year = 0.0
+    prev_ytd_waiver = ytd_repaid = repaid_before_year = 0
+    lesser_of = rules.cap_test == "lesser_of"
     for fig in ordered:
         if fig.year != year:  # a new fiscal year: close the last one's repayments
             for b in buckets:
-                b.repaid_before, b.ytd = excel_round(b.repaid_before + b.ytd), 0.0
-            year, prev_ytd_waiver, ytd_repaid = fig.year, 0.0, 0.0
-            repaid_before_year = excel_round(sum(b.repaid_before for b in buckets))
+                b.repaid_before, b.ytd = b.repaid_before + b.ytd, 0
+            buckets = [b for b in buckets if b.waived]  # waivers reversed within their year leave nothing
+            year, prev_ytd_waiver, ytd_repaid = fig.year, 0, 0
+            repaid_before_year = sum(b.repaid_before for b in buckets)
         end = fig.month_end
         for b in buckets:
             b.dead = b.dead or b.expires_on < end
-        ytd_waiver = excel_round(max(0.0, fig.ytd_covered - fig.ytd_limit))
-        delta = excel_round(ytd_waiver - prev_ytd_waiver)
+        limit, covered = _cents(fig.ytd_limit), _cents(fig.ytd_covered)
+        ytd_waiver = max(0, covered - limit)
+        delta = ytd_waiver - prev_ytd_waiver
         prev_ytd_waiver = ytd_waiver
         if delta > 0:
             buckets.append(_Bucket(fig.year, fig.month, delta, expires_on(rules, fig.year, fig.month)))
         elif delta < 0:  # a reversal of waiver gives back the year's latest waivers first
             for b in reversed([b for b in buckets if b.year == fig.year]):
                 take = min(b.waived, -delta)
-                b.waived, delta = excel_round(b.waived - take), excel_round(delta + take)
+                b.waived, delta = b.waived - take, delta + take
         older = [b for b in buckets if b.year < fig.year]
-        allocation: list[float] = []
-        taken = 0.0
+        allocation: list[int] = []
+        taken = 0
         for b in older:  # oldest first, each within its own room less what older years took
-            room = fig.ytd_limit
-            if rules.cap_test == "lesser_of":
-                room = min(room, fig.ytd_limit_under.get(b.year, fig.ytd_limit))
-            room = excel_round(room - fig.ytd_covered - taken) if ytd_waiver == 0.0 else 0.0
-            share = excel_round(max(0.0, min(b.can_take(), room)))
+            if ytd_waiver:
+                share = 0
+            else:
+                room = min(limit, _cents(fig.ytd_limit_under.get(b.year, fig.ytd_limit))) if lesser_of else limit
+                share = max(0, min(b.can_take(), room - covered - taken))
             allocation.append(share)
-            taken = excel_round(taken + share)
+            taken += share
         target = taken
         if rules.minimum_assets is not None and fig.average_net_assets < rules.minimum_assets:
             target = min(target, ytd_repaid)  # below the threshold nothing new is repaid
         if rules.approval_required:  # only what recorded approvals cover counts, over the agreement's life
-            approved = sum(math.inf if a.amount is None else a.amount for a in approvals if a.on <= end)
-            target = min(target, max(0.0, approved - repaid_before_year))
-        left = excel_round(target)
+            mine = [a for a in approvals if a.on <= end]
+            if not any(a.amount is None for a in mine):
+                target = min(target, max(0, sum(_cents(a.amount or 0.0) for a in mine) - repaid_before_year))
+        left = target
         for b, share in zip(older, allocation, strict=True):
-            b.ytd = excel_round(min(share, left))
-            left = excel_round(left - b.ytd)
-        month_repaid = excel_round(target - ytd_repaid)
-        ytd_repaid = excel_round(target)
-        out.append(MonthRepayment(fig.year, fig.month, ytd_repaid, month_repaid, REVERSAL if month_repaid < 0 else ""))
+            b.ytd = min(share, left)
+            left -= b.ytd
+        month_repaid = target - ytd_repaid
+        ytd_repaid = target
+        out.append(
+            MonthRepayment(fig.year, fig.month, ytd_repaid / 100, month_repaid / 100, REVERSAL if month_repaid < 0 else "")
+        )
     last = as_of or (ordered[-1].month_end if ordered else None)
     for b in buckets:  # expiry up to the as-of date itself
         b.dead = b.dead or (last is not None and b.expires_on < last)
-    origins: dict[int, Origin] = {}
+    origins: dict[int, list[int]] = {}
+    ends: dict[int, dt.date] = {}
     for b in buckets:
-        o = origins.setdefault(b.year, Origin(b.year))
-        o.waived = excel_round(o.waived + b.waived)
-        o.repaid = excel_round(o.repaid + b.repaid_before + b.ytd)
-        o.expired = excel_round(o.expired + b.expired())
-        if b.waived and (o.expires_on is None or b.expires_on > o.expires_on):
-            o.expires_on = b.expires_on
-    return Ledger(tuple(o for _, o in sorted(origins.items()) if o.waived), tuple(out))
+        o = origins.setdefault(b.year, [0, 0, 0])
+        o[0] += b.waived
+        o[1] += b.repaid_before + b.ytd
+        o[2] += b.expired()
+        if b.waived and (b.year not in ends or b.expires_on > ends[b.year]):
+            ends[b.year] = b.expires_on
+    made = [Origin(fy, w / 100, r / 100, e / 100, ends.get(fy)) for fy, (w, r, e) in sorted(origins.items()) if w]
+    return Ledger(tuple(made), tuple(out))

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -94,9 +93,8 @@ def monthly_figures(
         if frame.empty:
             continue
         under: dict[str, dict[int, float]] = {}
-        records: list[dict[Any, Any]] = frame.to_dict("records")
-        for rec in records:
-            portfolio, month = str(rec["portfolio"]), rec["month"]
+        columns = [frame[c].tolist() for c in ("portfolio", "month", "ytd_limit", "ytd_covered", "average_net_assets", "days")]
+        for portfolio, month, ytd_limit, ytd_covered, assets, days in zip(*columns, strict=True):
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(portfolio, {})
@@ -104,18 +102,11 @@ def monthly_figures(
                     amendment, row, lapsed = schedule_state(history, portfolio, dt.date(origin, 12, 31))
                     if amendment is None or row is None or lapsed is not None:
                         continue
-                    annual = annual_limit(_tiers(amendment, row), float(rec["average_net_assets"]))
-                    running[origin] = excel_round(running.get(origin, 0.0) + annual * int(rec["days"]) / days_in_year(month.year))
+                    annual = annual_limit(_tiers(amendment, row), float(assets))
+                    running[origin] = excel_round(running.get(origin, 0.0) + annual * int(days) / days_in_year(month.year))
                 limits_under = dict(running)
             out.setdefault(portfolio, []).append(
-                MonthFigures(
-                    month.year,
-                    month.month,
-                    float(rec["ytd_limit"]),
-                    float(rec["ytd_covered"]),
-                    float(rec["average_net_assets"]),
-                    limits_under,
-                )
+                MonthFigures(month.year, month.month, float(ytd_limit), float(ytd_covered), float(assets), limits_under)
             )
     return out
 
