@@ -22,6 +22,7 @@ from xlcap.excel.functions import expcap_amount as _expcap_amount
 from xlcap.excel.functions import expcap_info as _expcap_info
 from xlcap.excel.functions import expcap_portfolios as _expcap_portfolios
 from xlcap.excel.functions import expcap_tiers as _expcap_tiers
+from xlcap.excel.recoupment import expcap_recoupable as _expcap_recoupable
 
 
 def _call(function: Callable[..., Any], *args: Any) -> Any:
@@ -92,3 +93,12 @@ def expcap_tiers(portfolio, on_date, share_class=None, agreement=None):
 def expcap_portfolios(as_of=None, agreement=None):
     """Spills the Schedule A in force: portfolio, limit as filed, term end as YYYY-MM-DD text (or Permanent)."""
     return _call(_expcap_portfolios, as_of, agreement)
+
+
+@func
+@arg("portfolio", ndim=2, err_to_str=True, doc=HELP["portfolio"])
+@arg("on_date", ndim=2, err_to_str=True, doc=HELP["on_date"])
+@arg("agreement", ndim=2, err_to_str=True, doc=HELP["agreement"])
+def expcap_recoupable(portfolio, on_date, agreement=None):
+    """Waived amounts the Manager may still recover (all fiscal years of origin), from the actuals in XLCAP_ACTUALS."""
+    return _call(_expcap_recoupable, portfolio, on_date, agreement)

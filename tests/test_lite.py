@@ -127,6 +127,7 @@ def test_every_function_is_registered(lite: dict[str, Any]) -> None:
         "EXPCAP_INFO": ["portfolio", "on_date", "share_class", "agreement"],
         "EXPCAP_TIERS": ["portfolio", "on_date", "share_class", "agreement"],
         "EXPCAP_PORTFOLIOS": ["as_of", "agreement"],
+        "EXPCAP_RECOUPABLE": ["portfolio", "on_date", "agreement"],
     }
 
 

@@ -75,6 +75,7 @@ SIGNATURES = {
     "expcap_info": ["portfolio", "on_date", "Optional share_class", "Optional agreement"],
     "expcap_portfolios": ["Optional as_of", "Optional agreement"],
     "expcap_tiers": ["portfolio", "on_date", "Optional share_class", "Optional agreement"],
+    "expcap_recoupable": ["portfolio", "on_date", "Optional agreement"],
 }
 
 VALID_DATES = "Valid: a date as YYYY-MM-DD or m/d/yyyy, e.g. 2008-01-31 or 1/31/2008, or a date cell."

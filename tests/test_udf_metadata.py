@@ -14,7 +14,7 @@ import udfs
 from xlcap.excel.functions import HELP
 
 SOURCE = ast.parse((Path(__file__).parent.parent / "udfs.py").read_text(encoding="utf-8"))
-EXCEL_FUNCTIONS = {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS"}
+EXCEL_FUNCTIONS = {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS", "EXPCAP_RECOUPABLE"}
 
 
 def _decorated() -> dict[str, ast.FunctionDef]:

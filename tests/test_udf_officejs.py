@@ -57,7 +57,7 @@ def dispatched() -> dict[str, Any]:
 
 def test_metadata_excel_reads(dispatched: dict[str, Any]) -> None:
     functions = {f["name"]: f for f in dispatched["meta"]["functions"]}
-    assert set(functions) == {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS"}
+    assert set(functions) == {"EXPCAP", "EXPCAP_AMOUNT", "EXPCAP_INFO", "EXPCAP_TIERS", "EXPCAP_PORTFOLIOS", "EXPCAP_RECOUPABLE"}
     assert functions["EXPCAP"]["description"].startswith("Annual expense limit as a rate")
     params = {p["name"]: p for p in functions["EXPCAP_AMOUNT"]["parameters"]}
     assert list(params) == ["portfolio", "assets", "on_date", "days", "share_class", "agreement"]

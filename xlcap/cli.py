@@ -312,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.set_defaults(run=_cmd_import)
 
+    recoup = sub.add_parser("recoupment", help="waived amounts the Manager may recover: by fiscal year of origin, with expiry")
+    recoup.add_argument("--as-of", required=True, help=DATE_FORMS)
+    recoup.add_argument("--actuals", type=Path, help="actuals file, or a folder of monthly actuals files across years")
+    recoup.add_argument("--openings", type=Path, help="opening balances CSV/XLSX: amounts waived before the actuals start")
+    recoup.add_argument("--json", action="store_true", help="print one JSON object (keys: README, Recoupment)")
+    _agreement_option(recoup)
+    recoup.set_defaults(run=_cmd_recoupment)
+
     data = sub.add_parser("data", help="the agreement data in use: check a folder before relying on it")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser, help="check")
     check = data_sub.add_parser("check", help="every problem in a folder of agreement data, with file and line")
@@ -325,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     lite.add_argument("--force", action="store_true", help="replace main.py and requirements.txt if they exist")
     lite.set_defaults(run=_cmd_excel_lite, json=False)
     return parser
+
+
+def _cmd_recoupment(args: argparse.Namespace) -> str:
+    from xlcap.report.recoupment_book import book_json, book_text, run_recoupment
+
+    book = run_recoupment(parse_date(args.as_of, "as-of"), args.actuals, args.openings, args.agreement)
+    return _json(book_json(book)) if args.json else book_text(book)
 
 
 def _cmd_excel_lite(args: argparse.Namespace) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 from xlcap.agreements.collection import Agreements
 from xlcap.agreements.limits import LIMIT_KINDS, Limit
+from xlcap.agreements.recoupment_terms import recoupment_terms
 from xlcap.agreements.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
 from xlcap.errors import ScheduleDataError
 
@@ -202,6 +203,7 @@ def load_terms(base: Path) -> AgreementTerms:
         term_section=_field(data, "term_section", str, where) if "term_section" in data else AgreementTerms.term_section,
         notice_days=notice,
         notice_text=str(data.get("notice_text", "")),
+        recoupment=recoupment_terms(data, where),
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xlcap.agreements.limits import Band, Limit
 from xlcap.agreements.names import NameIndex, class_key
+from xlcap.agreements.recoupment_terms import NOT_RECORDED, RecoupmentTerms
 from xlcap.errors import ScheduleDataError
 
 
@@ -151,6 +152,7 @@ class AgreementTerms:
     id: str = ""  # how a user chooses the agreement (--agreement); default: its folder's name
     trust: str = ""  # default: the latest amendment's trust
     manager: str = ""  # default: the latest amendment's manager
+    recoupment: RecoupmentTerms = NOT_RECORDED  # the optional [recoupment] table (xlcap/agreements/recoupment_terms.py)
 
 
 class History:

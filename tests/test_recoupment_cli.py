@@ -1,0 +1,126 @@
+"""`xlcap recoupment` over the made-up Zeta agreement (tests/recoupment), figures worked out by hand.
+
+Zeta Growth: 1.00% (Amendment 1, 2008), 1.10% from Amendment 2 (1 Jan 2011). Each year's only month on
+file is December: assets 36,500,000 over 31 of 365 days -> limit 36,500,000 x 1.00% x 31/365 = 31,000.
+  2009: covered 25,000 + 9,000 = 34,000 -> 3,000 waived (expires 31 Dec 2012).
+  Opening balance: 500 waived in 2008 (expires 31 Dec 2011).
+  2010: covered 30,000, room 1,000 -> oldest first: 500 from 2008, 500 from 2009.
+  2011: limit 1.10% -> 34,100; covered 30,100. Lesser-of cap: under 2009's 1.00% the limit is 31,000,
+        so 2009's room is 31,000 - 30,100 = 900 -> 900 repaid. 2009: repaid 1,400, available 1,600.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xlcap.cli import main
+from xlcap.errors import EXIT_DATA, EXIT_USAGE
+
+HERE = Path(__file__).parent / "recoupment"
+ZETA = ["--data", str(HERE / "data")]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ledger_json_by_fiscal_year_of_origin(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, *ZETA, "recoupment", "--as-of", "2011-12-31", "--actuals", str(HERE / "actuals"),
+        "--openings", str(HERE / "openings.csv"), "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert (data["agreement"], data["computed"], data["rules"]["cap_test"]) == ("zeta", True, "lesser_of")
+    assert data["rules"]["clauses"]["window"].startswith("within three (3) years of the end of the fiscal year")
+    growth = data["portfolios"][0]
+    assert growth["portfolio"] == "Zeta Growth Portfolio"
+    assert (growth["available"], growth["repaid_this_month"], growth["repaid_year_to_date"]) == (1600.0, 900.0, 900.0)
+    assert growth["by_fiscal_year"] == [
+        {"fiscal_year": 2008, "waived": 500.0, "repaid": 500.0, "expired": 0.0, "available": 0.0, "expires_on": "2011-12-31"},
+        {
+            "fiscal_year": 2009,
+            "waived": 3000.0,
+            "repaid": 1400.0,
+            "expired": 0.0,
+            "available": 1600.0,
+            "expires_on": "2012-12-31",
+        },
+    ]
+
+
+def test_as_of_a_year_earlier_and_text_says_who_pays_whom(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, *ZETA, "recoupment", "--as-of", "2010-12-31", "--actuals", str(HERE / "actuals"))
+    assert code == 0
+    # No openings: 2010's room of 1,000 all goes to 2009's 3,000, leaving 2,000.
+    assert "Zeta Growth Portfolio: available 2,000.00; repaid to the Manager this month 1,000.00" in out
+
+
+def test_bundled_agreement_says_why_nothing_is_computed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "xlcap", "recoupment", "--as-of", "2008-04-30", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    data = json.loads(done.stdout)
+    assert data["computed"] is False and data["portfolios"] == []
+    assert "Section 2 of the base Expense Limitation Agreement) is not on file" in data["why_not_computed"]
+
+
+def test_missing_actuals_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *ZETA, "recoupment", "--as-of", "2011-12-31")
+    assert code == EXIT_USAGE and "--actuals" in err
+
+
+def test_every_openings_problem_at_once_with_row_and_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "openings.csv"
+    bad.write_text(
+        "Agreement,Portfolio,Share class,Fiscal year,Amount\n"
+        "zeta,Zeta Growth Portfolio,,2008,500.005\n"
+        "zeta,No Such Portfolio,,2009,10\n"
+        "zeta,Zeta Income Portfolio,A,20x9,-3\n"
+        "zeta,Zeta Growth Portfolio,,2010,1\n"
+        "zeta,Zeta Growth Portfolio,,2010,2\n"
+    )
+    code, _, err = run(
+        capsys, *ZETA, "recoupment", "--as-of", "2011-12-31", "--actuals", str(HERE / "actuals"), "--openings", str(bad)
+    )
+    assert code == EXIT_USAGE
+    assert "6 problems found" in err
+    assert f"{bad}, row 2, column Amount: '500.005'" in err
+    assert f"{bad}, row 3, column Portfolio: 'No Such Portfolio'" in err
+    assert f"{bad}, row 4, column Share class: 'A'" in err
+    assert f"{bad}, row 4, column Fiscal year: '20x9'" in err
+    assert f"{bad}, row 4, column Amount: '-3'" in err
+    assert f"{bad}, row 6: Zeta Growth Portfolio, fiscal year 2010 is also on row 5" in err
+
+
+def test_a_month_in_two_actuals_files_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for f in (HERE / "actuals").iterdir():
+        (tmp_path / f.name).write_text(f.read_text())
+    (tmp_path / "copy.csv").write_text((HERE / "actuals" / "2010-12.csv").read_text())
+    code, _, err = run(capsys, *ZETA, "recoupment", "--as-of", "2011-12-31", "--actuals", str(tmp_path))
+    assert code == EXIT_USAGE and "is also in" in err and "2010-12.csv" in err
+
+
+def test_a_setting_without_its_clause_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in (HERE / "data").iterdir():
+        (data / f.name).write_bytes(f.read_bytes())
+    text = (data / "agreement.toml").read_text().replace('cap_test_clause = "the expense cap', 'cap_test_note = "the expense cap')
+    (data / "agreement.toml").write_text(text.replace("window = 3\n", "window = 0\n"))
+    code, _, err = run(capsys, "--data", str(data), "recoupment", "--as-of", "2011-12-31", "--actuals", str(HERE / "actuals"))
+    assert code == EXIT_DATA
+    assert "unknown setting 'cap_test_note'" in err
+    assert "'cap_test' has no cap_test_clause" in err
+    assert "'window' is 0; valid: a whole number from 1 to 120" in err
