@@ -138,7 +138,7 @@ def schedule_key(amendment: int | None, portfolio: str) -> str:
     return f"{'' if amendment is None else amendment}|{portfolio}"
 
 
-def _tiers(amendment: Amendment, row: ScheduleRow) -> list[Tier]:
+def row_tiers(amendment: Amendment, row: ScheduleRow) -> list[Tier]:
     """The row's tiers for the workbook's tier table: a flat limit is one open tier, "None" has none."""
     key = schedule_key(amendment.number, row.portfolio)
     return [Tier(key, amendment.number, row.portfolio, lo, OPEN_TIER if hi is None else hi, r) for lo, hi, r in row.tiers]
@@ -209,7 +209,7 @@ def compute(
         key = schedule_key(amendment.number if amendment and row else None, rec.portfolio)
         if amendment and row:
             used.setdefault(key, (amendment, row))
-            tiers_by_key.setdefault(key, _tiers(amendment, row))
+            tiers_by_key.setdefault(key, row_tiers(amendment, row))
         tiers = tiers_by_key.get(key, [])
         prev = previous.get(rec.portfolio, {})
 

@@ -20,7 +20,7 @@ from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
 from xlcap.report.actuals import Actuals, read_actuals
-from xlcap.report.compute import _tiers, annual_limit, compute, schedule_state
+from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
@@ -102,7 +102,7 @@ def monthly_figures(
                     amendment, row, lapsed = schedule_state(history, portfolio, dt.date(origin, 12, 31))
                     if amendment is None or row is None or lapsed is not None:
                         continue
-                    annual = annual_limit(_tiers(amendment, row), float(assets))
+                    annual = annual_limit(row_tiers(amendment, row), float(assets))
                     running[origin] = excel_round(running.get(origin, 0.0) + annual * int(days) / days_in_year(month.year))
                 limits_under = dict(running)
             out.setdefault(portfolio, []).append(
