@@ -19,7 +19,8 @@ from xlcap.agreements.recoupment import Approval, Ledger, MonthFigures, Recoupme
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actuals import Actuals, read_actuals
+from xlcap.report.actual_classes import class_label, mixed_problems
+from xlcap.report.actuals import ActualRow, Actuals, read_actuals
 from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
 
@@ -29,7 +30,8 @@ ACTUALS_SUFFIXES = (".csv", ".xlsx")
 def read_actuals_path(path: Path | str, history: History) -> Actuals:
     """A single actuals file, or every .csv/.xlsx in a folder (monthly files across years), as one set of rows.
 
-    A portfolio's month in two files is refused with both files named, never silently chosen.
+    A portfolio's (or share class's) month in two files is refused with both files named, never silently chosen;
+    so is a month given for the whole portfolio in one file and per class in another.
     """
     path = Path(path)
     if not path.is_dir():
@@ -38,7 +40,7 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
     if not files:
         raise InputFileError([f"{path}: no actuals files (.csv or .xlsx) in the folder; valid: monthly actuals files."])
     problems: list[str] = []
-    rows: dict[tuple[str, pd.Period], tuple[object, Path]] = {}
+    rows: dict[tuple[str, str | None, pd.Period], tuple[ActualRow, Path]] = {}
     for file in files:
         try:
             got = read_actuals(file, history)
@@ -46,17 +48,19 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
             problems += exc.problems
             continue
         for r in got.rows:
-            key = (r.portfolio, r.month)
+            key = (r.portfolio, r.share_class, r.month)
             if key in rows:
                 other = rows[key][1]
                 problems.append(
-                    f"{file}, row {r.source_row}: {r.portfolio} {r.month} is also in {other}; valid: each month in one file."
+                    f"{file}, row {r.source_row}: {class_label(r.portfolio, r.share_class)} {r.month} is also in {other}; "
+                    "valid: each month in one file."
                 )
             else:
                 rows[key] = (r, file)
+    problems += mixed_problems((r.portfolio, r.share_class, r.month, f"{f}, row {r.source_row}") for r, f in rows.values())
     if problems:
         raise InputFileError(problems)
-    return Actuals(tuple(r for r, _ in rows.values()), str(path))  # type: ignore[misc]
+    return Actuals(tuple(r for r, _ in rows.values()), str(path))
 
 
 @dataclass(frozen=True)
