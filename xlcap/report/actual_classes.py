@@ -100,10 +100,7 @@ def read_class(
     else:
         problems.append(f'{spot}: {shown(value)} is not a share class name; valid: a class as text ("A", "Class A"), or blank.')
         return None
-    key = class_key(typed) if typed is not None else None
-    if key == "":
-        problems.append(f'{spot}: {shown(value)} names no class; valid: a class such as "A" or "Class A", or blank.')
-        return None
+    key = class_key(typed) if typed is not None else None  # never empty: class_name leaves a word ("Class", "Shares")
     if portfolio is None or not isinstance(month, pd.Period):
         return key
     amendment, rows = schedule_rows(history, portfolio, month)
@@ -112,7 +109,7 @@ def read_class(
         if key is None:
             problems.append(
                 f"{spot}: empty, but {portfolio} has limits per share class in {amendment.label}, in force for {month}; "
-                f"valid: one of {valid} (the limit is tested per class, so a row without a class has no limit to price it)."
+                f"valid: one of {valid}. The limit is tested per class: a row without a class has no limit to price it."
             )
         else:
             problems.append(
