@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 
 from xlcap.agreements.datafiles import load_history
 from xlcap.agreements.schedule import History
+from xlcap.cli import main
 from xlcap.errors import InputFileError
 from xlcap.report.actuals import ActualRow, read_actuals
 from xlcap.report.completeness import check_complete
 from xlcap.report.recipients import Manager
-from xlcap.report.recoupment_book import read_actuals_path
+from xlcap.report.recoupment_book import monthly_figures, read_actuals_path
 
 ACME = Path(__file__).parent / "agreements" / "acme"
 FIXTURE = Path(__file__).parent / "actuals" / "acme-classes.csv"
@@ -384,3 +385,26 @@ def test_a_row_for_every_other_class_admits_any_class(tmp_path_factory: pytest.T
         "force for 2008-01; valid: one of A (or any other class). The limit is tested per class: a row without a "
         "class has no limit to price it."
     ]
+
+
+# --- interim: until the month-end computation prices each class (issue 11, branch issue-11c) --------------------------
+
+
+def test_the_report_refuses_per_class_rows_rather_than_misprice_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Today's computation would price Income's Class B at Class A's 0.60%, not its 0.85%, and add both classes into
+    # one year to date: so the rows are read, checked, and refused before a figure is computed.
+    shutil.copytree(ACME, tmp_path / "data" / "acme")
+    recipients = tmp_path / "recipients.toml"
+    recipients.write_text(f'[[manager]]\nname = "Acme"\nportfolios = ["{INCOME}"]\nemails = ["a@acme.example.com"]\n')
+    argv = ["--data", str(tmp_path / "data"), "report", "--month", "2008-03", "--actuals", str(FIXTURE)]
+    assert main([*argv, "--recipients", str(recipients), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        f"{FIXTURE}: 6 rows for single share classes (the first: row 6, {INCOME}, Class A, 2008-01); this version's "
+        "month-end computation prices whole portfolios only and would price them by the wrong row. Valid for now: one "
+        "row per portfolio and month, without a share class."
+    ]
+    assert not (tmp_path / "out").exists()
+    rules = load_history(Path(__file__).parent / "recoupment" / "data").terms.recoupment.rules
+    assert rules is not None
+    with pytest.raises(InputFileError, match="6 rows for single share classes"):
+        monthly_figures(read_actuals(FIXTURE, load_history(ACME)), load_history(ACME), rules, MARCH)

@@ -29,6 +29,7 @@ from xlcap.agreements.datafiles import DATA_DIR, default_history
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
 from xlcap.locking import folder_lock
+from xlcap.report.actual_classes import refuse_per_class
 from xlcap.report.actuals import read_actuals
 from xlcap.report.completeness import check_complete
 from xlcap.report.compute import CapReport, Method, compute
@@ -152,6 +153,7 @@ def prepare(
     managers = read_recipients(recipients, history)
     data = read_actuals(actuals, history, month)
     absent = check_complete(data, month, history, managers, recipients)
+    refuse_per_class(data.rows, data.source)  # interim: until compute prices each class (issue 11)
     return managers, compute(data, month, history, method, near_share, tolerance), absent
 
 

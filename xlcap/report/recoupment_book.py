@@ -19,7 +19,7 @@ from xlcap.agreements.recoupment import Approval, Ledger, MonthFigures, Recoupme
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actual_classes import class_label, mixed_problems
+from xlcap.report.actual_classes import class_label, mixed_problems, refuse_per_class
 from xlcap.report.actuals import ActualRow, Actuals, read_actuals
 from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
@@ -87,6 +87,7 @@ def monthly_figures(
     actuals: Actuals, history: History, rules: RecoupmentRules, through: pd.Period
 ) -> dict[str, list[MonthFigures]]:
     """Each portfolio's month-end year-to-date limit and covered expenses, one month-end computation per fiscal year."""
+    refuse_per_class(actuals.rows, actuals.source)  # interim: until compute prices each class (issue 11)
     out: dict[str, list[MonthFigures]] = {}
     by_year: dict[int, pd.Period] = {}
     for m in actuals.months():
