@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from xlcap.agreements.datafiles import load_history
@@ -103,6 +103,23 @@ def test_an_xlsx_file_with_a_class_column(tmp_path: Path, history: History) -> N
     book.save(tmp_path / "actuals.xlsx")
     rows = read_actuals(tmp_path / "actuals.xlsx", history).rows
     assert [(r.source_row, r.share_class, r.management_fee) for r in rows] == [(2, "B", 100), (3, "A", 200), (4, None, 300)]
+
+
+def test_a_number_in_an_xlsx_class_cell(tmp_path: Path, history: History) -> None:
+    # A whole number is a class named by it ("1"); anything else that is not text is refused, never read as blank.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Month", "Portfolio", "Share class", "Average net assets", "Days", "Management fee", "Other expenses"])
+    sheet.append(["2008-02", "Acme Growth", 1, 50e6, 29, 100, 10])
+    sheet.append(["2008-02", "Acme Income", 1.5, 50e6, 29, 100, 10])
+    book.save(tmp_path / "actuals.xlsx")
+    assert problems(tmp_path / "actuals.xlsx", history) == [
+        '{f}, row 3, column C (Share class): 1.5 is not a share class name; valid: a class as text ("A", "Class A"), or blank.'
+    ]
+    sheet.delete_rows(3)
+    book.save(tmp_path / "actuals.xlsx")
+    assert key(read_actuals(tmp_path / "actuals.xlsx", history).rows) == [(GROWTH, "1", "2008-02")]
 
 
 def test_a_class_of_a_portfolio_with_one_limit_for_every_class_is_accepted(tmp_path: Path, history: History) -> None:
@@ -274,11 +291,13 @@ def test_shuffled_and_respelled_rows_are_the_same_rows(tmp_path: Path, history: 
     assert sorted(_figures(r) for r in read_actuals(path, history).rows) == canonical(history)
 
 
-DAMAGE = st.sampled_from(["", " ", "C", "Class C", "n/a", "#N/A", "Class", "Shares", "0", "A/B", "AB", "Class A B"])
+RESPELL = "(the cell's own class, spelled another way)"
+DAMAGE = st.sampled_from(["", " ", "C", "Class C", "n/a", "#N/A", "Class", "Shares", "0", "A/B", "AB", "Class A B", RESPELL])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=st.lists(st.tuples(st.integers(0, len(TABLE) - 1), DAMAGE), min_size=1, max_size=3))
+@example(damage=[(2, "Class C"), (5, "c"), (8, "C shares")])  # every Growth row one class: the documented case
 def test_a_damaged_class_cell_is_an_error_or_the_same_rows(
     tmp_path: Path, history: History, damage: list[tuple[int, str]]
 ) -> None:
@@ -287,7 +306,8 @@ def test_a_damaged_class_cell_is_an_error_or_the_same_rows(
     Growth's class differs, and it is one class for all its months."""
     rows = [list(r) for r in TABLE]
     for i, text in damage:
-        rows[i][2] = text
+        own = rows[i][2].split()[-1].upper() if rows[i][2].strip() else ""
+        rows[i][2] = (f"Share Class {own.lower()}" if own else "") if text == RESPELL else text
     path = write(tmp_path, *(",".join(r) for r in rows), header=FIXTURE_HEADER)
     try:
         got = complete(path, history, INCOME, GROWTH)
