@@ -193,6 +193,11 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
     ws.set_column(0, 0, 36)  # "Operating expenses subject to the limit"
     ws.set_column(1, 1, 100)
     r = FIRST - 1
+    if context.absent:  # the mail names them too, read through this name
+        first = FIRST - 1 + next(i for i, (label, _) in enumerate(notes) if label == "Not in this workbook")
+        sheets.workbook.define_name(
+            "NotInWorkbook", f"=Notes!{cell(first, 1, True)}:{cell(first + len(context.absent) - 1, 1, True)}"
+        )
     for label, text in notes:
         ws.set_row(r, wrapped_height(text, 100))
         ws.write_string(r, 0, label, fmt["bold_top"])
@@ -221,10 +226,12 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> P
     subtitle = f"{METHODS[report.method].split(':')[0]}. Schedule A: {schedule_line or 'none on file'}. US dollars."
     summary = sheets.sheet("Summary", f"{context.trust}: expense limits versus actual expenses, {month}{who}", subtitle)
     workbook.define_name("ReportTitle", "=Summary!$A$1")  # the mail's title line
+    workbook.define_name("Method", f'="{report.method}"')  # the mail words "near the limit" for the method
     ytd = sheets.sheet("Year to date", f"Year to date, {report.month.year}: month by month{who}", subtitle)
     if late := report.ytd_notes():  # on the sheets a reader opens first, not only in Notes: a partial year is not a year
         for ws in (summary, ytd):
             ws.write_string(2, 0, " ".join(late), sheets.fmt["caution"])
+        workbook.define_name("YearToDateNote", "=Summary!$A$3")  # the mail says it too
     actuals = sheets.sheet("Actuals", f"Actuals as received{who}", f"From {context.source}.")
     schedule = sheets.sheet(
         "Schedule", "Schedule A in force", f"Expense limitation agreement between {sheets.obligor} and {context.trust}."
