@@ -23,12 +23,16 @@ from xlcap.errors import InvalidInputError
 from xlcap.excel.values import (
     amount_column,
     broadcast,
+    cell_agreement,
     cell_amount,
     cell_class,
     cell_date,
+    cell_days,
+    cell_text,
     column,
     date_column,
     grid,
+    serial_to_date,
 )
 
 NA = -2146826246
@@ -60,10 +64,10 @@ def ranges(cells: st.SearchStrategy[object]) -> st.SearchStrategy[list[object]]:
 @settings(max_examples=300, deadline=None)
 @given(ranges(st.one_of(_numbers, _others)))
 def test_amount_column_reads_as_each_cell_alone(values: list[object]) -> None:
-    amounts, errors = amount_column(values, "assets")
-    assert amounts.shape == (len(values),)
+    amounts, errors = amount_column(values, "fund_assets")
+    assert amounts.dtype == np.float64 and amounts.shape == (len(values),)  # the limit arithmetic is in floats
     for i, value in enumerate(values):
-        kind, expected = alone(cell_amount, value, "assets")
+        kind, expected = alone(cell_amount, value, "fund_assets")
         if kind == "error":
             assert i in errors and errors[i].message == expected, (i, value)
         else:
@@ -73,10 +77,10 @@ def test_amount_column_reads_as_each_cell_alone(values: list[object]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(ranges(st.one_of(_numbers, _others)))
 def test_date_column_reads_as_each_cell_alone(values: list[object]) -> None:
-    days, errors = date_column(values, "on_date")
+    days, errors = date_column(values, "as_of")
     assert days.dtype == np.dtype("datetime64[D]") and days.shape == (len(values),)
     for i, value in enumerate(values):
-        kind, expected = alone(cell_date, value, "on_date")
+        kind, expected = alone(cell_date, value, "as_of")
         if kind == "error":
             assert i in errors and errors[i].message == expected, (i, value)
         else:
@@ -86,9 +90,9 @@ def test_date_column_reads_as_each_cell_alone(values: list[object]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(ranges(st.one_of(_numbers, _others)))
 def test_a_text_column_reads_as_each_cell_alone(values: list[object]) -> None:
-    read, errors = column(values, cell_class, "share_class")
+    read, errors = column(values, cell_class, "klass")
     for i, value in enumerate(values):
-        kind, expected = alone(cell_class, value, "share_class")
+        kind, expected = alone(cell_class, value, "klass")
         if kind == "error":
             assert i in errors and errors[i].message == expected and read[i] is None, (i, value)
         else:
@@ -126,6 +130,7 @@ def test_amounts_through_the_number_path_flag_zero_negative_and_infinite() -> No
         ([[1], [2], [3]], [1, 2, 3], (3, 1)),
         ([[1, 2], [3, 4]], [1, 2, 3, 4], (2, 2)),
         ([[1, 2, 3]], [1, 2, 3], (1, 3)),
+        ([[1, 2], (3, 4)], [1, 2, 3, 4], (2, 2)),  # rows as lists and tuples alike
         (np.array([[1.0], [2.0]]), [1.0, 2.0], (2, 1)),
     ],
 )
@@ -134,8 +139,9 @@ def test_grid_flattens_row_by_row(value: object, values: list[object], shape: tu
 
 
 def test_a_ragged_range_is_refused() -> None:
-    with pytest.raises(InvalidInputError, match="rows of different lengths"):
+    with pytest.raises(InvalidInputError) as refused:
         grid([[1, 2], [3]])
+    assert refused.value.message == "A range argument has rows of different lengths. Valid: a rectangular range."
 
 
 def test_broadcast_repeats_single_cells_and_refuses_mismatched_ranges() -> None:
@@ -148,3 +154,66 @@ def test_broadcast_repeats_single_cells_and_refuses_mismatched_ranges() -> None:
     assert refused.value.message == (
         "Parameters 'assets' and 'on_date' are ranges of 2x1 and 3x1 cells. Valid: ranges of the same size, or single cells."
     )
+
+
+# --- The scalar readers at their edges (the oracle above cannot see a change made to both sides) ---
+
+ERROR_NA = "received the Excel error #N/A"
+
+
+@pytest.mark.parametrize("na", [NA, "#N/A", " #n/a "])
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [(cell_text, "portfolio"), (cell_class, "share_class"), (cell_agreement, "agreement"), (cell_date, "on_date"),
+     (cell_days, "days"), (cell_amount, "assets")],
+)  # fmt: skip
+def test_an_error_cell_is_named_as_the_excel_error_in_every_reader(na: object, read: Callable[..., object], name: str) -> None:
+    """#N/A from a lookup that failed upstream must say so, never pass as a name "#N/A" or a number -2146826246."""
+    with pytest.raises(InvalidInputError) as refused:
+        read(na)
+    assert refused.value.message.startswith(f"Parameter '{name}' {ERROR_NA}. Valid: ")
+
+
+def test_a_whole_number_class_is_its_digits() -> None:
+    assert (cell_class(2), cell_class(2.0), cell_class("Class 2")) == ("2", "2", "Class 2")
+
+
+def test_agreement_refusal_says_what_is_valid() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        cell_agreement(3.5)
+    assert refused.value.message == (
+        "Parameter 'agreement' received 3.5, which is not valid. Valid: an agreement's id or trust name as text, "
+        'e.g. "met-investors"; or an empty cell.'
+    )
+
+
+@pytest.mark.parametrize(("days", "ok"), [(1, True), (1.0, True), (366, True), (365.0, True), (367, False), (0.5, False),
+                                          (366.5, False), (-1, False)])  # fmt: skip
+def test_days_run_from_1_to_366_inclusive(days: float, ok: bool) -> None:
+    if ok:
+        assert cell_days(days) == int(days)
+    else:
+        with pytest.raises(InvalidInputError) as refused:
+            cell_days(days)
+        assert "which is not a whole number from 1 to 366" in refused.value.message or "empty cell" in refused.value.message
+
+
+def test_serial_to_date_names_its_parameter() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        serial_to_date(60)
+    assert refused.value.message.startswith("Parameter 'on_date' received 60, which as an Excel serial date is outside 61")
+
+
+def test_an_unhashable_cell_is_read_one_by_one() -> None:
+    # A cell holding a list (a nested array from a runtime) cannot be a dict key: the range is still read cell by cell.
+    cells: list[object] = [["nested"]] + ["A"] * 8
+    read, errors = column(cells, cell_class, "klass")
+    assert read[1:] == ["A"] * 8 and read[0] is None
+    assert list(errors) == [0] and errors[0].message.startswith("Parameter 'klass' received ['nested'], which is not valid.")
+
+
+@pytest.mark.parametrize(("read", "value"), [(cell_amount, "ten"), (cell_amount, "-5"), (cell_date, 60), (cell_date, "soon")])
+def test_each_reader_names_the_parameter_it_was_given(read: Callable[[object, str], object], value: object) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        read(value, "fund_assets")
+    assert refused.value.message.startswith(f"Parameter 'fund_assets' received {value!r}")
