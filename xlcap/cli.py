@@ -106,6 +106,7 @@ def _cmd_report(args: argparse.Namespace) -> str:
         run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
             method=args.method, progress=progress, agreement=args.agreement, near_share=near, tolerance=tolerance,
+            openings=args.openings,
         )  # fmt: skip
     n = _count(len(run.files), "workbook")
     if run.up_to_date:
@@ -267,7 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="the month's cap-versus-actual workbooks: one per manager and one for the Trust")
     report.add_argument("--month", required=True, help="the month to report, YYYY-MM")
-    report.add_argument("--actuals", type=Path, help="actuals file, CSV or XLSX (default: the bundled illustrative sample)")
+    report.add_argument(
+        "--actuals",
+        type=Path,
+        help="actuals file, CSV or XLSX, or a folder of monthly files across years "
+        "(the Recoupment sheet's history; default: the bundled illustrative sample)",
+    )
+    report.add_argument("--openings", type=Path, help="opening balances CSV/XLSX for the Recoupment sheet (see recoupment)")
     report.add_argument("--out", type=Path, help="folder for the workbooks (default: workbooks/YYYY-MM)")
     report.add_argument(
         "--recipients", type=Path, help="recipients TOML: manager, portfolios, emails (default: the bundled sample)"

@@ -8,6 +8,7 @@ each portfolio's monthly year-to-date figures -> `recoupment.ledger`. Same input
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,48 @@ from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_stat
 from xlcap.report.openings import Opening
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
+
+
+def read_actuals_for_month(path: Path | str, history: History, month: pd.Period) -> Actuals:
+    """The month report's actuals: a file (as read_actuals), or a folder of monthly files across years.
+
+    From a folder the rows through `month` are kept, and the month must be among them.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return read_actuals(path, history, month)
+    got = read_actuals_path(path, history)
+    if not any(r.month == month for r in got.rows):
+        present = ", ".join(str(m) for m in got.months()) or "none"
+        raise InputFileError([f"{path}: no rows for {month} in any file of the folder; the files hold {present}."])
+    return Actuals(tuple(r for r in got.rows if r.month <= month), got.source)
+
+
+def actuals_digest(path: Path) -> str:
+    """SHA-256 of an actuals file, or of a folder's actuals files (each name and content): what a rerun compares."""
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in ACTUALS_SUFFIXES and not p.name.startswith(("~", ".")))
+    return hashlib.sha256(
+        b"".join(f"{f.name}:{hashlib.sha256(f.read_bytes()).hexdigest()}\n".encode() for f in files)
+    ).hexdigest()
+
+
+def report_book(history: History, actuals: Path, openings: Path | None, month: pd.Period) -> RecoupmentBook:
+    """The ledger as of the report month's end, for the workbook: every month on file (a folder: across years)."""
+    as_of = month.end_time.date()
+    if history.terms.recoupment.rules is None:
+        return recoupment_book(history, None, as_of)
+    opened: tuple[Opening, ...] = ()
+    if openings is not None:
+        from xlcap.agreements.collection import Agreements
+        from xlcap.agreements.datafiles import default_agreements
+        from xlcap.report.openings import read_openings
+
+        known = default_agreements()
+        agreements = known if any(h is history for h in known) else Agreements([history])
+        opened = read_openings(openings, agreements)
+    return recoupment_book(history, read_actuals_path(actuals, history), as_of, opened)
 
 
 Series = tuple[str, str | None]  # (portfolio, share class): a class only where the actuals give one
