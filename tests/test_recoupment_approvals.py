@@ -8,15 +8,19 @@ years' schedule is 1.00%, so the room is 1,000). Without approvals required, 1,0
 from __future__ import annotations
 
 import json
+import math
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xlcap.agreements.datacheck import check_folder
 from xlcap.agreements.datafiles import load_history
 from xlcap.cli import main
-from xlcap.errors import EXIT_DATA, EXIT_OK
+from xlcap.errors import EXIT_DATA, EXIT_OK, ScheduleDataError
 from xlcap.report.recoupment_book import read_actuals_path, recoupment_book
 
 HERE = Path(__file__).parent / "recoupment"
@@ -117,8 +121,8 @@ share_class = "A"
     path = data / "events.toml"
     shown = [str(p) for p in report.problems]
     assert (
-        f"{path}:3: approval 1: 'amount' is 600.005; valid: dollars above 0, at most cents (900.00), or \"all eligible\"."
-        in shown
+        f"{path}:3: approval 1: 'amount' is 600.005; valid: dollars above 0 and under 10^15, at most cents (900.00), "
+        'or "all eligible".' in shown
     )
     assert (
         f"{path}:9: approval 2: portfolio 'No Such Portfolio' is not in any amendment on file; valid: a Schedule A name." in shown
@@ -138,3 +142,70 @@ def test_the_made_up_agreement_and_its_approvals_check_clean(tmp_path: Path) -> 
     events = '[[approval]]\nportfolio = "Zeta Growth"\napproved = 2010-06-30\namount = "all eligible"\nreference = "minute 4"\n'
     assert check_folder(HERE / "data").problems == ()
     assert check_folder(zeta(tmp_path, events)).problems == ()
+
+
+AMOUNTS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12),  # what a TOML string can hold
+    st.booleans(),
+    st.sampled_from(["all eligible", "All Eligible", "all", "", "600.00"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=AMOUNTS)
+def test_a_damaged_amount_is_refused_with_file_and_line_or_read_exactly(tmp_path: Path, amount: object) -> None:
+    data = zeta(Path(tempfile.mkdtemp(dir=tmp_path)), "continuance = []\n")
+    value = json.dumps(amount, ensure_ascii=False)  # TOML reads JSON's numbers, strings and true/false alike
+    if isinstance(amount, float) and not math.isfinite(amount):
+        value = "nan" if amount != amount else ("inf" if amount > 0 else "-inf")
+    (data / "events.toml").write_text(
+        f'continuance = []\n\n[[approval]]\nportfolio = "Zeta Growth"\napproved = 2010-06-30\namount = {value}\nreference = "m"\n'
+    )
+    try:
+        history = load_history(data)
+    except ScheduleDataError as exc:
+        assert exc.message.startswith(f"{data / 'events.toml'}: line 3: approval 1: 'amount' is "), exc.message
+        assert 'valid: dollars above 0 and under 10^15, at most cents (900.00), or "all eligible".' in exc.message
+        return
+    (got,) = history.terms.recoupment.approvals
+    if amount == "all eligible":
+        assert got.amount is None
+    else:  # only a positive amount of whole cents is read, and then exactly as written
+        assert isinstance(amount, (int, float)) and not isinstance(amount, bool) and 0 < amount < 1e15
+        assert got.amount == amount and round(amount, 2) == amount
+
+
+def test_a_ledger_is_kept_per_portfolio_and_class() -> None:
+    # Actuals rows without a class (today's ActualRow) are one ledger per portfolio; a row with one, per class.
+    from dataclasses import dataclass
+
+    from xlcap.report.recoupment_book import series_of
+
+    @dataclass
+    class ClassRow:
+        portfolio: str
+        share_class: str | None
+
+    assert series_of(ClassRow("Zeta Growth Portfolio", "A")) == ("Zeta Growth Portfolio", "A")
+    assert series_of(ClassRow("Zeta Growth Portfolio", "")) == ("Zeta Growth Portfolio", None)
+    history = load_history(HERE / "data")
+    row = read_actuals_path(HERE / "actuals", history).rows[0]
+    assert series_of(row) == (row.portfolio, None)
+
+
+def test_json_lists_the_approvals_on_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = '[[approval]]\nportfolio = "zeta growth"\napproved = 2010-06-30\namount = "all eligible"\nreference = "Minute 4"\n'
+    data = zeta(tmp_path, events)
+    assert main(["--data", str(data), "recoupment", "--as-of", "2010-12-31", "--actuals", str(HERE / "actuals"), "--json"]) == 0
+    approvals = json.loads(capsys.readouterr().out)["approvals"]
+    assert approvals == [
+        {
+            "portfolio": "Zeta Growth Portfolio",
+            "share_class": None,
+            "approved": "2010-06-30",
+            "amount": None,
+            "reference": "Minute 4",
+        }
+    ]

@@ -185,21 +185,13 @@ approval_required_clause = "subject to the prior approval of the Board of Truste
 """
 
 
-@pytest.fixture(scope="module")
-def approved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Zeta with approval_required: 500 approved for Growth on January 15, 2010; nothing for Income.
-
-    Growth Jan 2010: room for repayment 200, approved 500: 200. Feb: room for repayment 1,000 (balance), approved
-    500 (nothing repaid in earlier years): YTD 500, the month 300. Income: no approval: nothing, held back.
-    """
-    out = tmp_path_factory.mktemp("recoupment-approved")
+def _zeta_variant(out: Path, settings: str, events: str) -> dict[str, Path]:
+    """The sheet's workbook for Zeta with more settings in agreement.toml and events.toml; LibreOffice's copy too."""
     data = out / "data"
     shutil.copytree(HERE / "data", data)
     with (data / "agreement.toml").open("a") as f:
-        f.write(APPROVAL_DATA)
-    (data / "events.toml").write_text(
-        '[[approval]]\nportfolio = "Zeta Growth"\napproved = 2010-01-15\namount = 500.00\nreference = "Minute 7 (made up)"\n'
-    )
+        f.write(settings)
+    (data / "events.toml").write_text(events)
     code = main([
         "--data", str(data), "report", "--month", "2010-02", "--actuals", str(HERE / "sheet"),
         "--openings", str(HERE / "sheet-openings.csv"), "--recipients", str(HERE / "recipients.toml"), "--out", str(out / "wb"),
@@ -209,6 +201,38 @@ def approved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if needs_libreoffice.args[0]:
         return built
     return {**built, "lo-trust": convert([built["trust"]], out / "lo")[0]}
+
+
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Zeta with approval_required: 500 approved for Growth on January 15, 2010; nothing for Income.
+
+    Growth Jan 2010: room for repayment 200, approved 500: 200. Feb: room for repayment 1,000 (balance), approved
+    500 (nothing repaid in earlier years): YTD 500, the month 300. Income: no approval: nothing, held back.
+    """
+    events = '[[approval]]\nportfolio = "Zeta Growth"\napproved = 2010-01-15\namount = 500.00\nreference = "Minute 7 (made up)"\n'
+    return _zeta_variant(tmp_path_factory.mktemp("recoupment-approved"), APPROVAL_DATA, events)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Zeta with a minimum of 40,000,000 average net assets: at 36,500,000 nothing new is repaid in Jan or Feb 2010."""
+    settings = 'minimum_assets = 40000000\nminimum_assets_clause = "provided net assets are at least $40 million"\n'
+    return _zeta_variant(tmp_path_factory.mktemp("recoupment-small"), settings, "continuance = []\n")
+
+
+@pytest.mark.parametrize("which", ["trust", "lo-trust"])
+def test_below_the_minimum_assets_nothing_new_is_repaid(small: dict[str, Path], which: str) -> None:
+    if which not in small:
+        pytest.skip("LibreOffice is not installed")
+    month, ledger, _ = _tables(small[which])
+    growth = month["Zeta Growth Portfolio"]
+    assert growth["Room for repayment (cap test, oldest first)"] == 1_000  # the room and balance would allow 1,000
+    assert (growth["Repayment to the Manager by the portfolio (YTD)"], growth[MONTH_HEAD], growth["In words"]) == (
+        0, 0, "Nothing repaid",
+    )  # fmt: skip
+    assert "average net assets 36,500,000.00 are below the minimum 40,000,000.00" in str(growth["Held back because"])
+    assert ledger[("Zeta Growth Portfolio", 2009)]["Available (subject to repayment)"] == 1_000
 
 
 @pytest.mark.parametrize("which", ["trust", "lo-trust"])

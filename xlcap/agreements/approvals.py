@@ -25,6 +25,7 @@ from xlcap.agreements.recoupment import Approval
 from xlcap.errors import ScheduleDataError
 
 ALL_ELIGIBLE = "all eligible"
+MOST = 1e15  # dollars: above any fund's figures, and within the 15 digits money is rounded on
 FIELDS = ("portfolio", "share_class", "approved", "amount", "reference")
 
 
@@ -83,9 +84,11 @@ def read_approvals(
             problems.append(f"{spot}: 'approved' is {on!r}; valid: the approval's date, e.g. approved = 2011-06-30.")
         amount = table.get("amount")
         is_number = isinstance(amount, (int, float)) and not isinstance(amount, bool)
-        if not (amount == ALL_ELIGIBLE or (is_number and math.isfinite(amount) and amount > 0 and round(amount, 2) == amount)):
+        in_range = is_number and math.isfinite(amount) and 0 < amount < MOST and round(amount, 2) == amount
+        if not (amount == ALL_ELIGIBLE or in_range):
             problems.append(
-                f"{spot}: 'amount' is {amount!r}; valid: dollars above 0, at most cents (900.00), or \"{ALL_ELIGIBLE}\"."
+                f"{spot}: 'amount' is {amount!r}; valid: dollars above 0 and under 10^15, at most cents (900.00), "
+                f'or "{ALL_ELIGIBLE}".'
             )
         reference = table.get("reference")
         if not isinstance(reference, str) or not reference.strip():
