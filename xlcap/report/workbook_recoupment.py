@@ -158,7 +158,7 @@ def _month_table(
     ytd_rows: dict[tuple[str, object], int],
     rules: RecoupmentRules,
     month: str,
-) -> int:
+) -> None:
     fmt = sheets.fmt
     ws.write_string(
         r, 0, f"Repayment to the Manager, {month}: what the portfolio pays back of amounts waived earlier", fmt["bold"]
@@ -227,7 +227,6 @@ def _month_table(
             ws.write_number(at, M["approved"], p.approved_left, fmt["money"])
         ws.write_number(at, M["before"], p.repaid_before_month, fmt["money"])
         ws.write_string(at, M["held"], p.held_back, fmt["wrap"])
-    return r + 1
 
 
 def words(repaid: float) -> str:
@@ -279,11 +278,9 @@ def _ledger_table(sheets: Sheets, ws: Worksheet, r: int, places: list[_Series], 
             ws.write_number(row, L["before"], o.repaid_before_year, fmt["money"])
             ws.write_number(row, L["eligible"], o.eligible, fmt["money"])
             if at is None:  # no actuals this month: the ledger's figures, nothing to recompute
-                for name, stored in (("cap", ""), ("share", 0.0), ("this_year", this_year)):
-                    if isinstance(stored, str):
-                        ws.write_blank(row, L[name], None, fmt["money"])
-                    else:
-                        ws.write_number(row, L[name], stored, fmt["money"])
+                ws.write_blank(row, L["cap"], None, fmt["money"])
+                ws.write_number(row, L["share"], 0.0, fmt["money"])
+                ws.write_number(row, L["this_year"], this_year, fmt["money"])
             else:
                 limit, covered = cell(at, M["ytd_limit"]), cell(at, M["ytd_covered"])
                 under = p.month.ytd_limit_under.get(o.fiscal_year) if p.month is not None else None
