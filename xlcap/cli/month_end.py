@@ -25,6 +25,7 @@ def report(args: argparse.Namespace) -> str:
         run = run_report(
             month, actuals=args.actuals, out_dir=args.out, recipients=args.recipients, force=args.force,
             method=args.method, progress=progress, agreement=args.agreement, near_share=near, tolerance=tolerance,
+            openings=args.openings,
         )  # fmt: skip
     n = count(len(run.files), "workbook")
     if run.up_to_date:
@@ -103,7 +104,13 @@ def send(args: argparse.Namespace) -> Reply:
 def add_parsers(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser("report", help="the month's cap-versus-actual workbooks: one per manager and one for the Trust")
     p.add_argument("--month", required=True, help="the month to report, YYYY-MM")
-    p.add_argument("--actuals", type=Path, help="actuals file, CSV or XLSX (default: the bundled illustrative sample)")
+    p.add_argument(
+        "--actuals",
+        type=Path,
+        help="actuals file, CSV or XLSX, or a folder of monthly files across years "
+        "(the Recoupment sheet's history; default: the bundled illustrative sample)",
+    )
+    p.add_argument("--openings", type=Path, help="opening balances CSV/XLSX for the Recoupment sheet (see recoupment)")
     p.add_argument("--out", type=Path, help="folder for the workbooks (default: workbooks/YYYY-MM)")
     p.add_argument("--recipients", type=Path, help="recipients TOML: manager, portfolios, emails (default: the bundled sample)")
     p.add_argument("--method", choices=["fytd", "monthly"], default="fytd",
