@@ -23,9 +23,9 @@ from typing import Any
 from xlcap.agreements.names import NameIndex, class_key
 from xlcap.agreements.recoupment import Approval
 from xlcap.errors import ScheduleDataError
+from xlcap.money import MOST_DOLLARS
 
 ALL_ELIGIBLE = "all eligible"
-MOST = 1e15  # dollars: above any fund's figures, and within the 15 digits money is rounded on
 FIELDS = ("portfolio", "share_class", "approved", "amount", "reference")
 
 
@@ -84,7 +84,7 @@ def read_approvals(
             problems.append(f"{spot}: 'approved' is {on!r}; valid: the approval's date, e.g. approved = 2011-06-30.")
         amount = table.get("amount")
         is_number = isinstance(amount, (int, float)) and not isinstance(amount, bool)
-        in_range = is_number and math.isfinite(amount) and 0 < amount < MOST and round(amount, 2) == amount
+        in_range = is_number and math.isfinite(amount) and 0 < amount < MOST_DOLLARS and round(amount, 2) == amount
         if not (amount == ALL_ELIGIBLE or in_range):
             problems.append(
                 f"{spot}: 'amount' is {amount!r}; valid: dollars above 0 and under 10^15, at most cents (900.00), "
