@@ -361,3 +361,17 @@ def test_two_names_giving_the_same_file_name_are_an_error(tmp_path: Path, capsys
         "(expense-caps-YYYY-MM-legg-mason.xlsx) as 'Legg/Mason'; valid: names that differ in letters or digits.\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("cell", "column"), [(2, "C (Average net assets)"), (5, "F (Other expenses)")])
+def test_a_figure_larger_than_any_fund_is_refused_not_rounded_into_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: int, column: str
+) -> None:
+    # Found by hypothesis (tests/test_reconcile.py): 1E100 was read, then rounding it to the cent raised inside compute.
+    cells = LAZARD_JAN.rstrip("\n").split(",")
+    cells[cell] = "1E100"
+    actuals = write(tmp_path, "actuals.csv", HEADER + ",".join(cells) + "\n")
+    code, _, err = report(capsys, tmp_path, "2008-01", actuals)
+    assert code == 2
+    assert f"{actuals}, row 2, column {column}: '1E100' is larger than any fund's figure; valid: a dollar amount" in err
+    assert "under 1,000,000,000,000,000." in err

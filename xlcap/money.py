@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+# Dollars: above any fund's assets or expenses, and within the 15 significant digits money is rounded
+# on (a larger figure has no cents, and Decimal cannot quantize 1e100 to them): inputs are refused here.
+MOST_DOLLARS = 1e15
+
 
 def excel_round(value: float, digits: int = 2) -> float:
     """Excel's ROUND: read the double to 15 significant digits, then round half away from zero.

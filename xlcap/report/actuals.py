@@ -34,6 +34,7 @@ import pandas as pd
 
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
+from xlcap.money import MOST_DOLLARS
 from xlcap.parse import parse_amount, parse_date
 from xlcap.report.actual_classes import class_label, mixed_problems, read_class
 from xlcap.report.sheetfile import letter, read_rows, shown, uncalculated
@@ -108,6 +109,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "share_class": ("share class", "class", "share class name", "class name"),
 }
 _HEADER_KEYS = {re.sub(r"[^a-z0-9]", "", alias.lower()): column for column, aliases in ALIASES.items() for alias in aliases}
+TOO_LARGE = f"{MOST_DOLLARS:,.0f}"
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
@@ -294,12 +296,16 @@ def _amount(value: object, column: str, where: str, columns: dict[str, int], pro
             problems.append(f"{spot}: empty; valid: {valid}.")
         return 0.0
     try:
-        return parse_amount(value, title)
+        amount = parse_amount(value, title)
     except InvalidInputError:
         kind = "negative" if isinstance(value, (int, float)) or str(value).strip().startswith(("-", "(")) else "not a number"
         kind = "an Excel error value" if isinstance(value, str) and value.strip().startswith("#") else kind
         problems.append(f"{spot}: {shown(value)} is {kind}; valid: {valid}.")
         return 0.0
+    if amount >= MOST_DOLLARS:
+        problems.append(f"{spot}: {shown(value)} is larger than any fund's figure; valid: {valid}, under {TOO_LARGE}.")
+        return 0.0
+    return amount
 
 
 def _booked(value: object, where: str, columns: dict[str, int], problems: list[str]) -> float | None:
@@ -320,6 +326,9 @@ def _booked(value: object, where: str, columns: dict[str, int], problems: list[s
             f"{spot}: {shown(value)} is not a dollar amount; valid: an amount such as 1,234.56, negative (-1,234.56 or "
             "(1,234.56)) for a reversal, or blank when the ledger figure is not at hand."
         )
+        return None
+    if amount >= MOST_DOLLARS:
+        problems.append(f"{spot}: {shown(value)} is larger than any fund's figure; valid: an amount under {TOO_LARGE}.")
         return None
     return -amount if negative else amount
 

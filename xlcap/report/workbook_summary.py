@@ -9,6 +9,7 @@ portfolio and never totalled: room in one portfolio cannot offset a breach in an
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -65,8 +66,17 @@ def _shown(name: str, rec: dict[str, Any]) -> Any:
     return value(VALUES[name](rec))
 
 
-def write_summary(sheets: Sheets, ws: Worksheet, where: dict[tuple[str, object], int], headers: list[str]) -> tuple[int, int]:
-    """The month's rows, totals, interpretations, sign-off and provenance; returns the first and last data rows."""
+def write_summary(
+    sheets: Sheets,
+    ws: Worksheet,
+    where: dict[tuple[str, object], int],
+    headers: list[str],
+    block: Callable[[Sheets, Worksheet, int], int] | None = None,
+) -> tuple[int, int]:
+    """The month's rows, totals, interpretations, `block` (another module's: the repayment), sign-off and provenance.
+
+    Returns the first and last data rows.
+    """
     report, fmt = sheets.report, sheets.fmt
     rows = records(report.summary)
     last = FIRST + len(rows) - 1
@@ -96,6 +106,8 @@ def write_summary(sheets: Sheets, ws: Worksheet, where: dict[tuple[str, object],
     r = _reconciliation(sheets, ws, r + 1, rows, where, by_name)
     r = _terms(sheets, ws, r + 1, {rec["portfolio"] for rec in rows})
     r = interpretation.write_block(sheets, ws, r + 1, rows, COL)
+    if block is not None:
+        r = block(sheets, ws, r + 1)
     write_signoff(sheets, ws, r + 1)
     return FIRST, last
 
