@@ -157,7 +157,11 @@ def prepare(
 
 def status_notes(report: CapReport) -> list[str]:
     """One line for each status with no limit in force this month: how many portfolios, and what it means."""
-    counts = report.summary.groupby("status", sort=False)["portfolio"].apply(list)
+    counts: dict[str, list[str]] = {}
+    for rec in report.summary:
+        names = counts.setdefault(rec.status, [])
+        if rec.portfolio not in names:  # a portfolio once, however many of its classes share the status
+            names.append(rec.portfolio)
     lines = []
     for state in STATES:
         names = counts.get(state.word, [])
@@ -199,7 +203,7 @@ def _write(
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
             write_workbook(part, Path(tmp_name), context)
-        in_month = set(report.summary["portfolio"])
+        in_month = {rec.portfolio for rec in report.summary}
         files = [
             ReportFile(
                 path=path,

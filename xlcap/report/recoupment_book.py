@@ -89,12 +89,18 @@ def monthly_figures(
         if m <= through:
             by_year[m.year] = max(by_year.get(m.year, m), m)
     for year in sorted(by_year):
-        frame = compute(actuals, by_year[year], history).rows
-        if frame.empty:
-            continue
+        records = compute(actuals, by_year[year], history).rows
+        if per_class := sorted({f"{r.portfolio}, Class {r.share_class}" for r in records if r.share_class}):
+            # one ledger per portfolio today: classes' months must never be mixed into one in silence
+            raise InvalidInputError(
+                f"The actuals give share classes ({', '.join(per_class[:3])}{', ...' * (len(per_class) > 3)}), but the "
+                "recoupment ledger is kept per portfolio; valid: actuals without a share-class column for recoupment."
+            )
         under: dict[str, dict[int, float]] = {}
-        columns = [frame[c].tolist() for c in ("portfolio", "month", "ytd_limit", "ytd_covered", "average_net_assets", "days")]
-        for portfolio, month, ytd_limit, ytd_covered, assets, days in zip(*columns, strict=True):
+        for r in records:
+            portfolio, month, ytd_limit, ytd_covered, assets, days = (
+                r.portfolio, r.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, r.days
+            )  # fmt: skip
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(portfolio, {})

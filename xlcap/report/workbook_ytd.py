@@ -9,73 +9,41 @@ reconciliation to the books.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from xlcap.report import reconcile as reconcile
 from xlcap.report.actuals import EXPENSES
-from xlcap.report.compute import schedule_key
+from xlcap.report.columns import Layout, headers, ytd_layout
 from xlcap.report.status import CAPPED, NO_LIMIT, NO_LIMIT_TEXT, NO_SCHEDULE, REVERSAL, STATES, TERM_ENDED, WITHIN_LIMIT
 from xlcap.report.status import NEAR_LIMIT as NEAR
 from xlcap.report.styles import status_style
-from xlcap.report.words import WORDS
-from xlcap.report.workbook_sheets import FIRST, Sheets, cell, records, value
+from xlcap.report.workbook_sheets import FIRST, Sheets, cell, value
 
 NEAR_SHARE_NAME = "NearShare"  # the defined name holding the "Near limit" share of the limit
 
-# name, header, width, format, hidden (a working column: grouped and collapsed, one click shows it for an audit)
-COLUMNS: list[tuple[str, str, float, str, bool]] = [
-    ("portfolio", "Portfolio", 40, "text", False),
-    ("month", "Month", 10, "month", False),
-    ("amendment", "Amendment", 10, "integer", False),
-    ("days", "Days", 6, "integer", False),
-    ("assets", "Average net assets", 19, "money0", False),
-    ("covered", WORDS["covered"], 17, "money", False),
-    ("year_days", "Days in year", 7, "integer", True),
-    ("asset_years", "Asset-years", 15, "money0", True),
-    ("sched_row", "Schedule row", 8, "integer", True),
-    ("annual", "Annual limit at these assets", 17, "money", False),
-    ("limit", "Limit", 18, "rate", False),  # 18: "No schedule on file"
-    ("limit_dollars", WORDS["limit_dollars"], 17, "money", False),
-    ("gross", WORDS["gross"], 11, "ratio", False),
-    ("waiver", WORDS["waiver"], 17, "money", False),
-    ("net", WORDS["net"], 11, "ratio", False),
-    ("status", "Status", 18, "status", False),
-    ("ytd_limit", WORDS["ytd_limit"], 18, "money", False),
-    ("ytd_covered", WORDS["ytd_covered"], 18, "money", False),
-    ("ytd_asset_years", "YTD asset-years", 15, "money0", True),
-    ("ytd_waiver", WORDS["ytd_waiver"], 18, "money", False),
-    ("headroom", WORDS["headroom"], 17, "money", False),
-    ("ytd_gross", WORDS["ytd_gross"], 12, "ratio", False),
-    ("ytd_net", WORDS["ytd_net"], 12, "ratio", False),
-    ("booked", WORDS["booked"], 17, "money", False),
-    ("true_up", WORDS["true_up"], 17, "money", False),
-    ("reconciliation", "Reconciliation", 17, "status", False),
-    ("entry", WORDS["entry"], 44, "wrap", False),
-]
-C = {name: i for i, (name, *_) in enumerate(COLUMNS)}
-ACTUALS_COL = {
-    "portfolio": 0, "month": 1, "days": 2, "assets": 3, **{e: 4 + i for i, e in enumerate(EXPENSES)},
-    "waiver_booked": 4 + len(EXPENSES) + 2,  # after Total and Excluded expenses
-}  # fmt: skip
+
+def actuals_columns(with_classes: bool) -> dict[str, int]:
+    """Where the Actuals sheet holds each input (xlcap/report/workbook.py writes it in this order)."""
+    first = 1 + with_classes  # Portfolio, then Class when some row has one
+    return {
+        "portfolio": 0, **({"share_class": 1} if with_classes else {}), "month": first, "days": first + 1,
+        "assets": first + 2, **{e: first + 3 + i for i, e in enumerate(EXPENSES)},
+        "waiver_booked": first + 3 + len(EXPENSES) + 2,  # after Total and Excluded expenses
+    }  # fmt: skip
 
 
-def headers(method: str) -> list[str]:
-    room = WORDS["headroom"] if method == "fytd" else WORDS["headroom_month"]
-    return [room if name == "headroom" else header for name, header, *_ in COLUMNS]
-
-
-def _formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, str]:
-    """The formulas of Year-to-date row r (0-based), one per computed column."""
+def _formulas(r: int, first_of_portfolio: bool, method: str, layout: Layout, actuals: dict[str, int]) -> dict[str, str]:
+    """The formulas of Year-to-date row r (0-based), one per computed column; `first_of_portfolio`: of its class."""
 
     def at(name: str, row: int = r) -> str:
-        return cell(row, C[name])
+        return cell(row, layout.at[name])
 
-    act = {k: f"Actuals!{cell(r, c)}" for k, c in ACTUALS_COL.items()}
+    act = {k: f"Actuals!{cell(r, c)}" for k, c in actuals.items()}
     key = f'{at("amendment")}&"|"&{at("portfolio")}'
+    if "class_group" in layout:  # a row of some classes has its own key, and its own tiers
+        key += f'&IF({at("class_group")}="","","|"&{at("class_group")})'
     live = f"ISNUMBER({at('limit_dollars')})"
 
     def prev(name: str) -> str:
@@ -105,6 +73,7 @@ def _formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, str]:
         ),
         "limit_dollars": f'=IF(ISNUMBER({at("limit")}),ROUND({at("annual")}*{at("days")}/{at("year_days")},2),"")',
         "gross": f'=IF({at("asset_years")}>0,{at("covered")}/{at("asset_years")},"")',
+        "gross_12b1": f'=IF({at("asset_years")}>0,({at("covered")}+{act["distribution_12b1"]})/{at("asset_years")},"")',
         "ytd_limit": f"=ROUND(IF({live},{at('limit_dollars')},0){plus('ytd_limit')},2)",
         "ytd_covered": f"=ROUND(IF({live},{at('covered')},0){plus('ytd_covered')},2)",
         "ytd_asset_years": f"=IF({live},{at('asset_years')},0){plus('ytd_asset_years')}",
@@ -132,69 +101,49 @@ def _formulas(r: int, first_of_portfolio: bool, method: str) -> dict[str, str]:
     return formulas
 
 
-VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "days": lambda r: r["days"],
-    "assets": lambda r: r["average_net_assets"],
-    "covered": lambda r: r["covered"],
-    "year_days": lambda r: r["days_in_year"],
-    "asset_years": lambda r: r["asset_years"],
-    "annual": lambda r: r["annual_limit"],
-    "limit": lambda r: r["limit"],
-    "limit_dollars": lambda r: r["limit_dollars"],
-    "gross": lambda r: r["gross_ratio"],
-    "ytd_limit": lambda r: r["ytd_limit"],
-    "ytd_covered": lambda r: r["ytd_covered"],
-    "ytd_asset_years": lambda r: r["ytd_asset_years"],
-    "ytd_waiver": lambda r: r["ytd_waiver"],
-    "waiver": lambda r: r["waiver"],
-    "net": lambda r: r["net_ratio"],
-    "headroom": lambda r: r["headroom"],
-    "ytd_gross": lambda r: r["ytd_gross_ratio"],
-    "ytd_net": lambda r: r["ytd_net_ratio"],
-    "status": lambda r: r["status"],
-    "booked": lambda r: r["waiver_booked"],
-    "true_up": lambda r: r["true_up"],
-    "reconciliation": lambda r: r["reconciliation"],
-    "entry": lambda r: r["entry"],
-}
-
-
-def write_ytd(sheets: Sheets, ws: Worksheet, sched_rows: dict[str, int]) -> dict[tuple[str, object], int]:
-    """Year-to-date rows; returns the sheet row of each (portfolio, month)."""
+def write_ytd(sheets: Sheets, ws: Worksheet, sched_rows: dict[str, int]) -> dict[tuple[str, str, object], int]:
+    """Year-to-date rows; returns the sheet row of each (portfolio, class key, month)."""
     report, fmt = sheets.report, sheets.fmt
+    layout = ytd_layout(report.has_classes)
+    actuals = actuals_columns(report.has_classes)
     sheets.workbook.define_name(NEAR_SHARE_NAME, f"={report.near_share!r}")
     sheets.workbook.define_name(reconcile.TOLERANCE_NAME, f"={report.tolerance!r}")
-    sheets.header_row(ws, FIRST - 1, headers(report.method), [w for _, _, w, _, _ in COLUMNS])
-    for name, _, width, _, hidden in COLUMNS:
-        if hidden:
-            ws.set_column(C[name], C[name], width, None, {"hidden": True, "level": 1})
-    where: dict[tuple[str, object], int] = {}
+    sheets.header_row(ws, FIRST - 1, headers(layout, report.method), [c.width for c in layout.columns])
+    for col, column in enumerate(layout.columns):
+        if column.hidden:
+            ws.set_column(col, col, column.width, None, {"hidden": True, "level": 1})
+    where: dict[tuple[str, str, object], int] = {}
     previous = None
-    for i, rec in enumerate(records(report.rows)):
+    for i, rec in enumerate(report.rows):
         r = FIRST + i
-        where[(rec["portfolio"], rec["month"])] = r
-        formulas = _formulas(r, rec["portfolio"] != previous, report.method)
-        previous = rec["portfolio"]
-        values = {name: get(rec) for name, get in VALUES.items()}
-        amendment = None if value(rec["amendment"]) == "" else int(rec["amendment"])
-        values["sched_row"] = sched_rows.get(schedule_key(amendment, rec["portfolio"]), 0)
-        for name, _, _, style_name, _ in COLUMNS:
-            col, style = C[name], fmt[style_name]
+        where[(rec.portfolio, rec.class_key, rec.month)] = r
+        series = (rec.portfolio, rec.class_key)
+        formulas = _formulas(r, series != previous, report.method, layout, actuals)
+        previous = series
+        for col, column in enumerate(layout.columns):
+            name, style = column.name, fmt[column.style]
             if name == "portfolio":
-                ws.write_string(r, col, rec["portfolio"], style)
+                ws.write_string(r, col, rec.portfolio, style)
+            elif name == "share_class":
+                ws.write_string(r, col, rec.share_class or "", style)
+            elif name == "class_group":  # which Schedule A row prices the class: the lookups' class rule
+                ws.write_string(r, col, rec.class_group, style)
             elif name == "month":
-                ws.write_datetime(r, col, dt.datetime.combine(rec["month_end"], dt.time()), style)
+                ws.write_datetime(r, col, dt.datetime.combine(rec.month_end, dt.time()), style)
             elif name == "amendment":
-                if amendment is None:
+                if rec.amendment is None:
                     ws.write_blank(r, col, None, style)
                 else:
-                    ws.write_number(r, col, amendment, style)
+                    ws.write_number(r, col, rec.amendment, style)
+            elif name == "sched_row":
+                ws.write_formula(r, col, formulas[name], style, sched_rows.get(rec.schedule_key, 0))
             else:
-                ws.write_formula(r, col, formulas[name], style, value(values[name]))
+                ws.write_formula(r, col, formulas[name], style, value(layout.value(name, rec)))
     last = FIRST + max(len(report.rows), 1) - 1
-    ws.autofilter(FIRST - 1, 0, last, len(C) - 1)
-    sheets.workbook.define_name("YTDMonth", f"='Year to date'!{cell(FIRST, C['month'], True)}:{cell(last, C['month'], True)}")
-    status_formats(sheets, ws, FIRST, last, C["status"], C["limit"], C["gross"])
+    ws.autofilter(FIRST - 1, 0, last, len(layout.columns) - 1)
+    month = layout.at["month"]
+    sheets.workbook.define_name("YTDMonth", f"='Year to date'!{cell(FIRST, month, True)}:{cell(last, month, True)}")
+    status_formats(sheets, ws, FIRST, last, layout.at["status"], layout.at["limit"], layout.at["gross"])
     return where
 
 
