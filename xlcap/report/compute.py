@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from xlcap.agreements.limits import days_in_year
+from xlcap.agreements.lookup import class_shown
 from xlcap.agreements.names import class_key
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
 from xlcap.money import excel_round
@@ -199,7 +200,7 @@ def compute(
         out.append(
             MonthRecord(
                 portfolio=rec.portfolio,
-                share_class=rec.share_class or None,
+                share_class=_class_named(pricing.row, rec.share_class),
                 month=rec.month,
                 month_end=end,
                 amendment=pricing.amendment.number if pricing.amendment else None,
@@ -246,6 +247,13 @@ def compute(
         month, method, tuple(out), [used[k] for k in keys], [t for k in keys for t in tiers_of[k]], actuals.source,
         near_share, tolerance,
     )  # fmt: skip
+
+
+def _class_named(row: ScheduleRow | None, share_class: str | None) -> str | None:
+    """The class a record names, the same every month: Schedule A's own spelling when its row lists it, else the key."""
+    if not share_class:
+        return None
+    return class_shown(row, share_class) if row is not None else class_key(share_class) or None
 
 
 def _class_sort(share_class: str | None) -> str:

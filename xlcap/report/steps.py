@@ -198,7 +198,7 @@ class MonthRecord:
     """One (portfolio, share class, month) of the fiscal year to date: the inputs and every figure made from them."""
 
     portfolio: str
-    share_class: str | None  # as in the actuals; None: the whole portfolio
+    share_class: str | None  # as Schedule A spells it (else its key, "A" for "Class A"); None: the whole portfolio
     month: pd.Period
     month_end: dt.date
     amendment: int | None

@@ -1,0 +1,165 @@
+"""Per-share-class pricing in the month-end report, worked by hand from the made-up Acme agreement.
+
+tests/agreements/acme/amendment-001.toml (in force from January 1, 2008): Acme Income Portfolio,
+"Class A 0.60%" and "Class B 0.85%"; Acme Growth Portfolio 0.75% for every class. 2008 has 366 days.
+Actuals are built directly with share_class set (the file's share-class column is read elsewhere).
+
+Class A, January: $100m x 0.60% = $600,000 a year; x 31/366 = 18,600,000/366 = 50,819.672 -> 50,819.67.
+  covered 45,000 + 9,000 = 54,000.00; YTD waiver max(0, 54,000.00 - 50,819.67) = 3,180.33: Capped.
+Class A, February: 600,000 x 29/366 = 17,400,000/366 = 47,540.983 -> 47,540.98; covered 40,000 + 5,000 = 45,000.00.
+  YTD limit 50,819.67 + 47,540.98 = 98,360.65; YTD covered 99,000.00; YTD waiver 639.35;
+  the month: 639.35 - 3,180.33 = -2,540.98: Waiver reversed.
+Class B, January: $40m x 0.85% = $340,000 a year; x 31/366 = 10,540,000/366 = 28,797.814 -> 28,797.81.
+  covered 25,000 + 3,000 = 28,000.00, under the limit: no waiver; 28,000 / 28,797.81 = 97.2% >= 95%: Near limit;
+  room 797.81. (Priced at Class A's 0.60% it would owe 28,000.00 - 20,327.87 = 7,672.13.)
+Class B, February: 340,000 x 29/366 = 9,860,000/366 = 26,939.890 -> 26,939.89; covered 30,000 + 4,000 = 34,000.00.
+  YTD limit 28,797.81 + 26,939.89 = 55,737.70; YTD covered 62,000.00; YTD waiver 6,262.30 = the month's: Capped.
+  (Sharing one year to date with Class A would give 0.00 for A and B together in January's terms: never.)
+Class B's 12b-1 fees: 0.25% of $40m a year, by days: January 8,469.95, February 100,000 x 29/366 = 7,923.50.
+  February's ratio incl. 12b-1, before waiver: (34,000.00 + 7,923.50) / (40,000,000 x 29/366)
+  = 41,923.50 x 366 / 1,160,000,000 = 15,344,001 / 1,160,000,000 = 1.3228%; before waiver ex-12b-1:
+  34,000 x 366 / 1,160,000,000 = 12,444,000 / 1,160,000,000 = 1.0728%.
+Acme Growth (whole portfolio), January: $50m x 0.75% = 375,000; x 31/366 = 11,625,000/366 = 31,762.295 -> 31,762.30;
+  covered 20,000 + 3,000 = 23,000.00: Within limit, no waiver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.libreoffice import convert, needs_libreoffice
+from xlcap.agreements.datafiles import load_history
+from xlcap.errors import InvalidInputError
+from xlcap.report.actuals import ActualRow, Actuals
+from xlcap.report.compute import CapReport, compute
+from xlcap.report.status import CAPPED, NEAR_LIMIT, REVERSAL, WITHIN_LIMIT
+from xlcap.report.steps import START, accumulate, price, status_of
+from xlcap.report.words import WORDS
+from xlcap.report.workbook import WorkbookContext, write_workbook
+
+ACME = load_history(Path(__file__).parent / "agreements" / "acme")
+INCOME, GROWTH = "Acme Income Portfolio", "Acme Growth Portfolio"
+JAN, FEB = pd.Period("2008-01", "M"), pd.Period("2008-02", "M")
+
+
+def actual(month: pd.Period, portfolio: str, share_class: str | None, assets: float, fee: float, other: float,
+           dist: float = 0.0, row: int = 2) -> ActualRow:  # fmt: skip
+    days = 31 if month == JAN else 29
+    return ActualRow(month, portfolio, assets, days, fee, other, dist, 0.0, 0.0, 0.0, 0.0, row, share_class=share_class)
+
+
+ROWS = (
+    actual(JAN, INCOME, "A", 100_000_000, 45_000.00, 9_000.00, row=2),
+    actual(FEB, INCOME, "A", 100_000_000, 40_000.00, 5_000.00, row=3),
+    actual(JAN, INCOME, "Class B", 40_000_000, 25_000.00, 3_000.00, 8_469.95, row=4),  # "Class B" is class B
+    actual(FEB, INCOME, "B", 40_000_000, 30_000.00, 4_000.00, 7_923.50, row=5),
+    actual(JAN, GROWTH, None, 50_000_000, 20_000.00, 3_000.00, row=6),
+)
+# (class, month): limit $, covered, waiver (month), YTD waiver, status
+HAND: dict[tuple[str, pd.Period], tuple[float, float, float, float, str]] = {
+    ("A", JAN): (50_819.67, 54_000.00, 3_180.33, 3_180.33, CAPPED),
+    ("A", FEB): (47_540.98, 45_000.00, -2_540.98, 639.35, REVERSAL),
+    ("B", JAN): (28_797.81, 28_000.00, 0.00, 0.00, NEAR_LIMIT),
+    ("B", FEB): (26_939.89, 34_000.00, 6_262.30, 6_262.30, CAPPED),
+}
+FEB_B_WITH_12B1 = 15_344_001 / 1_160_000_000
+FEB_B_GROSS = 12_444_000 / 1_160_000_000
+
+
+def report(month: pd.Period = FEB) -> CapReport:
+    return compute(Actuals(ROWS, "hand-classes"), month, ACME)
+
+
+def test_each_class_is_priced_at_its_own_row_and_runs_its_own_year_to_date() -> None:
+    got = {(r.class_key, r.month): r for r in report().rows if r.portfolio == INCOME}
+    for key, want in HAND.items():
+        r = got[key]
+        assert (r.limit_dollars, r.covered, r.waiver, r.ytd_waiver, r.status) == want, key
+    assert (got[("A", FEB)].ytd_limit, got[("A", FEB)].ytd_covered) == (98_360.65, 99_000.00)
+    assert (got[("B", FEB)].ytd_limit, got[("B", FEB)].ytd_covered) == (55_737.70, 62_000.00)
+    assert got[("B", JAN)].headroom == 797.81
+    assert got[("B", FEB)].gross_ratio_12b1 == pytest.approx(FEB_B_WITH_12B1, rel=1e-12)
+    assert got[("B", FEB)].gross_ratio == pytest.approx(FEB_B_GROSS, rel=1e-12)
+    assert (got[("A", JAN)].limit, got[("B", JAN)].limit) == (0.006, 0.0085)
+    assert got[("B", JAN)].share_class == "B"  # "Class B" in the actuals: named as Schedule A names it, every month
+
+
+def test_a_whole_portfolio_beside_classes_keeps_its_own_figures() -> None:
+    (growth,) = [r for r in report(JAN).rows if r.portfolio == GROWTH]
+    assert (growth.share_class, growth.limit_dollars, growth.covered, growth.waiver, growth.status) == (
+        None, 31_762.30, 23_000.00, 0.0, WITHIN_LIMIT,
+    )  # fmt: skip
+
+
+def test_the_steps_one_by_one() -> None:
+    b_jan, b_feb = ROWS[2], ROWS[3]
+    priced = price(ACME, b_jan)
+    assert (priced.key, priced.limit, priced.annual_limit, priced.limit_dollars) == (
+        "1|Acme Income Portfolio|B", 0.0085, 340_000.0, 28_797.81,
+    )  # fmt: skip
+    jan = accumulate(START, priced, 28_000.00, 40_000_000 * 31 / 366, "fytd")
+    assert (jan.ytd_limit, jan.ytd_covered, jan.ytd_waiver, jan.waiver, jan.headroom) == (28_797.81, 28_000.0, 0.0, 0.0, 797.81)
+    assert status_of(priced, jan, 28_000.00, "fytd", 0.95) == NEAR_LIMIT
+    assert status_of(priced, jan, 28_000.00, "fytd", 0.98) == WITHIN_LIMIT  # 97.2% of the limit
+    feb_priced = price(ACME, b_feb)
+    feb = accumulate(jan, feb_priced, 34_000.00, 40_000_000 * 29 / 366, "fytd")
+    assert (feb.ytd_limit, feb.ytd_covered, feb.ytd_waiver, feb.waiver) == (55_737.70, 62_000.0, 6_262.30, 6_262.30)
+    assert status_of(feb_priced, feb, 34_000.00, "fytd", 0.95) == CAPPED
+    # monthly annualised: February alone, 34,000.00 - 26,939.89 = 7,060.11
+    monthly = accumulate(jan, feb_priced, 34_000.00, 40_000_000 * 29 / 366, "monthly")
+    assert (monthly.waiver, monthly.ytd_waiver) == (7_060.11, 7_060.11)
+    a_priced = price(ACME, ROWS[0])
+    assert (a_priced.key, a_priced.limit_dollars) == ("1|Acme Income Portfolio|A", 50_819.67)
+
+
+@pytest.mark.parametrize("share_class", [None, "C"])
+def test_a_class_the_schedule_does_not_price_is_refused(share_class: str | None) -> None:
+    bad = actual(JAN, INCOME, share_class, 1_000_000, 1.0, 1.0)
+    with pytest.raises(InvalidInputError, match=r"'Acme Income Portfolio' has limits per share class; valid: A, B\."):
+        compute(Actuals((bad,), "bad"), JAN, ACME)
+
+
+def _table(ws: Any, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """A sheet's rows by the values of `keys` columns: header row 4."""
+    header = [c.value for c in ws[4]]
+    out = {}
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[0] is None or str(row[0]).startswith("Total"):
+            break
+        rec = dict(zip(header, row, strict=False))
+        out[tuple(rec[k] for k in keys)] = rec
+    return out
+
+
+@needs_libreoffice
+def test_libreoffice_recalculates_each_class_to_the_cent(tmp_path: Path) -> None:
+    context = WorkbookContext("Acme Funds Trust", None, dt.datetime(2008, 3, 3, 9, 30), "hand-classes")
+    path = write_workbook(report(), tmp_path / "classes.xlsx", context)
+    (recalculated,) = convert([path], tmp_path / "lo")
+    for book_path in (path, recalculated):  # the stored results, and LibreOffice's own
+        book = openpyxl.load_workbook(book_path, data_only=True)
+        ytd = _table(book["Year to date"], "Portfolio", "Class", "Month")
+        for (cls, month), (dollars, covered, waiver, ytd_waiver, status) in HAND.items():
+            r = ytd[(INCOME, cls, dt.datetime(2008, month.month, 31 if month == JAN else 29))]
+            got = tuple(round(r[k], 2) for k in (WORDS["limit_dollars"], WORDS["covered"], WORDS["waiver"], WORDS["ytd_waiver"]))
+            assert got == (dollars, covered, waiver, ytd_waiver), (book_path.parent.name, cls, month)
+            assert r["Status"] == status
+        summary = _table(book["Summary"], "Portfolio", "Class")
+        b = summary[(INCOME, "B")]
+        assert (round(b[WORDS["waiver"]], 2), round(b[WORDS["ytd_waiver"]], 2), b["Status"]) == (6_262.30, 6_262.30, CAPPED)
+        assert b[WORDS["gross_12b1"]] == pytest.approx(FEB_B_WITH_12B1, rel=1e-9)
+        assert b["Limit"] == pytest.approx(0.0085, rel=1e-12)
+        a = summary[(INCOME, "A")]
+        assert (round(a[WORDS["waiver"]], 2), a["Status"], a["Limit"]) == (-2_540.98, REVERSAL, pytest.approx(0.006))
+        actuals = _table(book["Actuals"], "Portfolio", "Class", "Month")
+        assert actuals[(INCOME, "B", dt.datetime(2008, 2, 29))]["12b-1 fees"] == 7_923.50
+    # the tier table holds one key per class group, so each class finds its own rate in the live formulas
+    schedule = openpyxl.load_workbook(path)["Schedule"]
+    keys = {c.value for c in schedule["G"] if isinstance(c.value, str) and c.value.startswith("1|Acme Income")}
+    assert keys == {"1|Acme Income Portfolio|A", "1|Acme Income Portfolio|B"}
