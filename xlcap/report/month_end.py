@@ -157,14 +157,12 @@ def prepare(
 
 def status_notes(report: CapReport) -> list[str]:
     """One line for each status with no limit in force this month: how many portfolios, and what it means."""
-    counts: dict[str, list[str]] = {}
-    for rec in report.summary:
-        names = counts.setdefault(rec.status, [])
-        if rec.portfolio not in names:  # a portfolio once, however many of its classes share the status
-            names.append(rec.portfolio)
+    counts: dict[str, dict[str, None]] = {}
+    for rec in report.summary:  # a portfolio once, however many of its classes share the status
+        counts.setdefault(rec.status, {})[rec.portfolio] = None
     lines = []
     for state in STATES:
-        names = counts.get(state.word, [])
+        names = list(counts.get(state.word, {}))
         if state.live or not names:
             continue
         who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
