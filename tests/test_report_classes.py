@@ -38,6 +38,7 @@ from xlcap.agreements.datafiles import load_history
 from xlcap.errors import InvalidInputError
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
+from xlcap.report.recoupment_book import monthly_figures
 from xlcap.report.status import CAPPED, NEAR_LIMIT, REVERSAL, WITHIN_LIMIT
 from xlcap.report.steps import START, accumulate, price, status_of
 from xlcap.report.words import WORDS
@@ -157,9 +158,26 @@ def test_libreoffice_recalculates_each_class_to_the_cent(tmp_path: Path) -> None
         assert b["Limit"] == pytest.approx(0.0085, rel=1e-12)
         a = summary[(INCOME, "A")]
         assert (round(a[WORDS["waiver"]], 2), a["Status"], a["Limit"]) == (-2_540.98, REVERSAL, pytest.approx(0.006))
+        chart = book["Chart"]  # one bar per class, each against its own limit
+        bars = [(chart.cell(r, 1).value, chart.cell(r, 3).value) for r in (5, 6, 7)]
+        assert bars == [(f"{INCOME}, Class A", pytest.approx(0.006)), (f"{INCOME}, Class B", pytest.approx(0.0085)), (None, None)]
         actuals = _table(book["Actuals"], "Portfolio", "Class", "Month")
         assert actuals[(INCOME, "B", dt.datetime(2008, 2, 29))]["12b-1 fees"] == 7_923.50
     # the tier table holds one key per class group, so each class finds its own rate in the live formulas
     schedule = openpyxl.load_workbook(path)["Schedule"]
     keys = {c.value for c in schedule["G"] if isinstance(c.value, str) and c.value.startswith("1|Acme Income")}
     assert keys == {"1|Acme Income Portfolio|A", "1|Acme Income Portfolio|B"}
+
+
+def test_recoupment_refuses_class_actuals_rather_than_mix_the_classes() -> None:
+    """The recoupment ledger is per portfolio: months of two classes must never run as one portfolio's months."""
+    zeta = load_history(Path(__file__).parent / "recoupment" / "data")
+    rules = zeta.terms.recoupment.rules
+    assert rules is not None
+    rows = tuple(actual(JAN, "Zeta Growth Portfolio", c, 36_500_000, 25_000.0, 9_000.0) for c in ("A", "B"))
+    with pytest.raises(InvalidInputError, match=r"share classes \(Zeta Growth Portfolio, Class A, Zeta Growth Portfolio"):
+        monthly_figures(Actuals(rows, "classes"), zeta, rules, JAN)
+    whole = (actual(JAN, "Zeta Growth Portfolio", None, 36_500_000, 25_000.0, 9_000.0),)
+    assert [m.ytd_covered for m in monthly_figures(Actuals(whole, "whole"), zeta, rules, JAN)["Zeta Growth Portfolio"]] == [
+        34_000.0
+    ]

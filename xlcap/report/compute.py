@@ -1,6 +1,8 @@
-"""Cap versus actual: per portfolio and month, the limit in dollars, the waiver owed, ratios and status.
+"""Cap versus actual: per portfolio, share class and month, the limit in dollars, the waiver owed, ratios and status.
 
-Every number here is also a live formula in the workbook (xlcap/report/workbook.py); both follow the
+compute() runs the steps of xlcap/report/steps.py (price, accumulate, status_of) over the year's
+actuals and returns a CapReport of typed MonthRecords. Every number is also a live formula in the
+workbook (xlcap/report/columns.py); both follow the
 same steps in the same order, rounding money to the cent only where a reported amount is made,
 so Python and the workbook agree to the cent. Definitions:
 
@@ -13,6 +15,7 @@ so Python and the workbook agree to the cent. Definitions:
   max(0, YTD covered - YTD limit $), over the months the limit is in force; this month's
   waiver = the change in it (negative: a reversal of earlier waivers);
 - method "monthly" (monthly annualised): this month's waiver = max(0, covered - limit $);
+- a share class is priced at its own Schedule A row (lookup.row_for_class) and has its own year to date;
 - gross / net ratio = covered (before / after this month's waiver) / (assets x days / days in year); the
   same over the year to date (the months a limit is in force): YTD covered (less the YTD waiver) / YTD asset-years;
 - near limit: expenses at or above a share of the limit (default 95%; YTD for "fytd");

@@ -98,21 +98,18 @@ def monthly_figures(
             )
         under: dict[str, dict[int, float]] = {}
         for r in records:
-            portfolio, month, ytd_limit, ytd_covered, assets, days = (
-                r.portfolio, r.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, r.days
-            )  # fmt: skip
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
-                running = under.setdefault(portfolio, {})
+                running = under.setdefault(r.portfolio, {})
                 for origin in range(min(by_year), year):
-                    amendment, row, lapsed = schedule_state(history, portfolio, dt.date(origin, 12, 31))
+                    amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31))
                     if amendment is None or row is None or lapsed is not None:
                         continue
-                    annual = annual_limit(row_tiers(amendment, row), float(assets))
-                    running[origin] = excel_round(running.get(origin, 0.0) + annual * int(days) / days_in_year(month.year))
+                    annual = annual_limit(row_tiers(amendment, row), r.average_net_assets)
+                    running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
-            out.setdefault(portfolio, []).append(
-                MonthFigures(month.year, month.month, float(ytd_limit), float(ytd_covered), float(assets), limits_under)
+            out.setdefault(r.portfolio, []).append(
+                MonthFigures(r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, limits_under)
             )
     return out
 
