@@ -126,7 +126,8 @@ class Column:
 BOTH = (LIMITED, UNLIMITED)
 COLUMNS: tuple[Column, ...] = (
     Column("portfolio", "Portfolio", 40, "text", "portfolio", summary=36),
-    Column("share_class", "Class", 9, "text", "share_class", classes=True, summary=9),
+    # 17 on the Summary: its column B also holds the reconciliation table's "Waiver ... required (month)" below
+    Column("share_class", "Class", 9, "text", "share_class", classes=True, summary=17),
     Column("month", "Month", 10, "month", "month_end"),
     Column("amendment", "Amendment", 10, "integer", "amendment"),
     Column("days", "Days", 6, "integer", "days", lambda f: f"={f.act('days')}"),
