@@ -36,6 +36,7 @@ import pytest
 from tests.libreoffice import convert, needs_libreoffice
 from xlcap.agreements.datafiles import load_history
 from xlcap.errors import InvalidInputError
+from xlcap.mail.message import summarise_workbook
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
 from xlcap.report.recoupment_book import monthly_figures
@@ -181,3 +182,14 @@ def test_recoupment_refuses_class_actuals_rather_than_mix_the_classes() -> None:
     assert [m.ytd_covered for m in monthly_figures(Actuals(whole, "whole"), zeta, rules, JAN)["Zeta Growth Portfolio"]] == [
         34_000.0
     ]
+
+
+def test_the_mail_names_each_class(tmp_path: Path) -> None:
+    """The message reads the Summary by its column words: each class is its own line, named with its class."""
+    context = WorkbookContext("Acme Funds Trust", "Acme", dt.datetime(2008, 3, 3, 9, 30), "hand-classes")
+    summary = summarise_workbook(write_workbook(report(), tmp_path / "acme.xlsx", context))
+    assert summary.capped == [f"{INCOME}, Class B"]
+    assert summary.reversed == [f"{INCOME}, Class A"]
+    # -2,540.98 + 6,262.30 = 3,721.32 this month; 639.35 + 6,262.30 = 6,901.65 year to date
+    assert (summary.waiver, summary.waiver_ytd) == (3_721.32, 6_901.65)
+    assert {p.term_end for p in summary.portfolios} == {dt.date(2008, 12, 31)}
