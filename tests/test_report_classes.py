@@ -32,6 +32,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.libreoffice import convert, needs_libreoffice
 from xlcap.agreements.datafiles import load_history
@@ -70,6 +72,16 @@ HAND: dict[tuple[str, pd.Period], tuple[float, float, float, float, str]] = {
     ("B", JAN): (28_797.81, 28_000.00, 0.00, 0.00, NEAR_LIMIT),
     ("B", FEB): (26_939.89, 34_000.00, 6_262.30, 6_262.30, CAPPED),
 }
+# The same months by the monthly method (each month against its own limit):
+# A Jan 54,000.00 - 50,819.67 = 3,180.33, Capped; A Feb 45,000.00 under 47,540.98: 0.00, and 45,000 < 95% x 47,540.98
+# = 45,163.93: Within limit, YTD 3,180.33; B Jan 0.00, 28,000 >= 95% x 28,797.81 = 27,357.92: Near limit;
+# B Feb 34,000.00 - 26,939.89 = 7,060.11, Capped, YTD 7,060.11.
+MONTHLY: dict[tuple[str, pd.Period], tuple[float, float, float, float, str]] = {
+    ("A", JAN): (50_819.67, 54_000.00, 3_180.33, 3_180.33, CAPPED),
+    ("A", FEB): (47_540.98, 45_000.00, 0.00, 3_180.33, WITHIN_LIMIT),
+    ("B", JAN): (28_797.81, 28_000.00, 0.00, 0.00, NEAR_LIMIT),
+    ("B", FEB): (26_939.89, 34_000.00, 7_060.11, 7_060.11, CAPPED),
+}
 FEB_B_WITH_12B1 = 15_344_001 / 1_160_000_000
 FEB_B_GROSS = 12_444_000 / 1_160_000_000
 
@@ -90,6 +102,12 @@ def test_each_class_is_priced_at_its_own_row_and_runs_its_own_year_to_date() -> 
     assert got[("B", FEB)].gross_ratio == pytest.approx(FEB_B_GROSS, rel=1e-12)
     assert (got[("A", JAN)].limit, got[("B", JAN)].limit) == (0.006, 0.0085)
     assert got[("B", JAN)].share_class == "B"  # "Class B" in the actuals: named as Schedule A names it, every month
+
+
+def test_the_monthly_method_per_class() -> None:
+    rows = compute(Actuals(ROWS, "hand-classes"), FEB, ACME, "monthly").rows
+    got = {(r.class_key, r.month): (r.limit_dollars, r.covered, r.waiver, r.ytd_waiver, r.status) for r in rows if r.share_class}
+    assert got == MONTHLY
 
 
 def test_a_whole_portfolio_beside_classes_keeps_its_own_figures() -> None:
@@ -143,15 +161,17 @@ def _table(ws: Any, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
 def test_libreoffice_recalculates_each_class_to_the_cent(tmp_path: Path) -> None:
     context = WorkbookContext("Acme Funds Trust", None, dt.datetime(2008, 3, 3, 9, 30), "hand-classes")
     path = write_workbook(report(), tmp_path / "classes.xlsx", context)
-    (recalculated,) = convert([path], tmp_path / "lo")
-    for book_path in (path, recalculated):  # the stored results, and LibreOffice's own
-        book = openpyxl.load_workbook(book_path, data_only=True)
-        ytd = _table(book["Year to date"], "Portfolio", "Class", "Month")
-        for (cls, month), (dollars, covered, waiver, ytd_waiver, status) in HAND.items():
+    monthly = write_workbook(compute(Actuals(ROWS, "hand-classes"), FEB, ACME, "monthly"), tmp_path / "monthly.xlsx", context)
+    recalculated, monthly_recalculated = convert([path, monthly], tmp_path / "lo")
+    for book_path, hand in ((path, HAND), (recalculated, HAND), (monthly, MONTHLY), (monthly_recalculated, MONTHLY)):
+        ytd = _table(openpyxl.load_workbook(book_path, data_only=True)["Year to date"], "Portfolio", "Class", "Month")
+        for (cls, month), (dollars, covered, waiver, ytd_waiver, status) in hand.items():
             r = ytd[(INCOME, cls, dt.datetime(2008, month.month, 31 if month == JAN else 29))]
             got = tuple(round(r[k], 2) for k in (WORDS["limit_dollars"], WORDS["covered"], WORDS["waiver"], WORDS["ytd_waiver"]))
-            assert got == (dollars, covered, waiver, ytd_waiver), (book_path.parent.name, cls, month)
+            assert got == (dollars, covered, waiver, ytd_waiver), (book_path.name, book_path.parent.name, cls, month)
             assert r["Status"] == status
+    for book_path in (path, recalculated):  # the stored results, and LibreOffice's own
+        book = openpyxl.load_workbook(book_path, data_only=True)
         summary = _table(book["Summary"], "Portfolio", "Class")
         b = summary[(INCOME, "B")]
         assert (round(b[WORDS["waiver"]], 2), round(b[WORDS["ytd_waiver"]], 2), b["Status"]) == (6_262.30, 6_262.30, CAPPED)
@@ -193,3 +213,32 @@ def test_the_mail_names_each_class(tmp_path: Path) -> None:
     # -2,540.98 + 6,262.30 = 3,721.32 this month; 639.35 + 6,262.30 = 6,901.65 year to date
     assert (summary.waiver, summary.waiver_ytd) == (3_721.32, 6_901.65)
     assert {p.term_end for p in summary.portfolios} == {dt.date(2008, 12, 31)}
+
+
+AMOUNT = st.integers(0, 5_000_000).map(lambda cents: cents / 100)
+SPELLING = {"A": ("A", "a", "Class A", " class  a "), "B": ("B", "b", "Class B", "CLASS B")}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    figures=st.lists(st.tuples(st.integers(1, 400_000_000), AMOUNT, AMOUNT, AMOUNT), min_size=4, max_size=4),
+    spelt=st.tuples(*(st.sampled_from(SPELLING[c]) for c in "AABB")),
+)
+def test_a_class_is_the_same_alone_or_beside_another_however_it_is_spelt(
+    figures: list[tuple[int, float, float, float]], spelt: tuple[str, ...]
+) -> None:
+    """No figure of one class leaks into another's: each class's records are those of a report of that class alone."""
+    keys = [(JAN, "A"), (FEB, "A"), (JAN, "B"), (FEB, "B")]
+    rows = tuple(
+        actual(month, INCOME, typed, assets, fee, other, dist, row=i + 2)
+        for i, ((month, _), typed, (assets, fee, other, dist)) in enumerate(zip(keys, spelt, figures, strict=True))
+    )
+
+    def figures_of(records: tuple[Any, ...], cls: str) -> list[tuple[Any, ...]]:
+        return [(r.share_class, r.month, r.limit_dollars, r.covered, r.waiver, r.ytd_waiver, r.status, r.gross_ratio_12b1)
+                for r in records if r.class_key == cls]  # fmt: skip
+
+    both = compute(Actuals(rows, "both"), FEB, ACME).rows
+    for cls, alone in (("A", rows[:2]), ("B", rows[2:])):
+        assert figures_of(both, cls) == figures_of(compute(Actuals(alone, cls), FEB, ACME).rows, cls)
+        assert {r.share_class for r in both if r.class_key == cls} == {cls}  # named as Schedule A names it

@@ -174,6 +174,22 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
         ),
         (WORDS["net"], f"The same after this month's waiver / reimbursement by {sheets.obligor}."),
         (
+            WORDS["gross_12b1"],
+            f"{WORDS['covered']} plus 12b-1 fees, over average net assets, annualised, before any waiver: ties each "
+            "portfolio or share class to the prospectus fee table. 12b-1 fees stay outside the limit.",
+        ),
+        *(
+            [
+                (
+                    "Share classes",
+                    "Each class is priced at its own Schedule A row (a row naming no class prices every class) "
+                    "and runs its own year to date; the Schedule's tier table holds each class group under its own key.",
+                )
+            ]
+            if report.has_classes
+            else []
+        ),
+        (
             "Near limit",
             near_meaning(report.near_share)
             + (" Setting: xlcap report --near." if report.method == "fytd" else " For this method: the month."),
