@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from tests.libreoffice import convert, needs_libreoffice
 from xlcap.agreements.datafiles import load_history
-from xlcap.errors import InvalidInputError
+from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.mail.message import summarise_workbook
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
@@ -138,11 +138,20 @@ def test_the_steps_one_by_one() -> None:
     assert (a_priced.key, a_priced.limit_dollars) == ("1|Acme Income Portfolio|A", 50_819.67)
 
 
-@pytest.mark.parametrize("share_class", [None, "C"])
-def test_a_class_the_schedule_does_not_price_is_refused(share_class: str | None) -> None:
-    bad = actual(JAN, INCOME, share_class, 1_000_000, 1.0, 1.0)
-    with pytest.raises(InvalidInputError, match=r"'Acme Income Portfolio' has limits per share class; valid: A, B\."):
-        compute(Actuals((bad,), "bad"), JAN, ACME)
+def test_a_class_the_schedule_does_not_price_is_refused_with_its_row() -> None:
+    rows = (
+        actual(JAN, INCOME, None, 1_000_000, 1.0, 1.0, row=7),
+        actual(JAN, INCOME, "C", 1_000_000, 1.0, 1.0, row=8),
+        actual(JAN, INCOME, "B", 1_000_000, 1.0, 1.0, row=9),  # priced: not a problem
+    )
+    with pytest.raises(InputFileError) as raised:
+        compute(Actuals(rows, "jan.csv"), JAN, ACME)
+    assert raised.value.problems == [
+        "jan.csv, row 7 (Acme Income Portfolio, 2008-01): no share class, but its limits differ by class; valid: one row "
+        "per class, each naming one of A, B.",
+        "jan.csv, row 8 (Acme Income Portfolio, 2008-01): share class 'C' has no limit in Schedule A; valid: A, B.",
+    ]
+    assert raised.value.exit_code == 2
 
 
 def _table(ws: Any, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:

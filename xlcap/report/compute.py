@@ -34,8 +34,9 @@ from xlcap.agreements.limits import days_in_year
 from xlcap.agreements.lookup import class_shown
 from xlcap.agreements.names import class_key
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
+from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actuals import Actuals, month_end
+from xlcap.report.actuals import ActualRow, Actuals, month_end
 from xlcap.report.reconcile import DEFAULT_TOLERANCE, reconcile
 from xlcap.report.status import DEFAULT_NEAR_SHARE
 from xlcap.report.steps import (
@@ -185,8 +186,13 @@ def compute(
     tiers_of: dict[str, tuple[Tier, ...]] = {}
     out: list[MonthRecord] = []
     running: dict[tuple[str, str], YearToDate] = {}  # the year to date runs per (portfolio, class)
+    problems: list[str] = []  # a class the schedule cannot price: every such row at once, with file and row
     for rec in year:
-        pricing = price(history, rec, tiers_of)
+        try:
+            pricing = price(history, rec, tiers_of)
+        except InvalidInputError:
+            problems.append(_class_problem(actuals.source, rec, history))
+            continue
         if pricing.amendment is not None and pricing.row is not None:
             used.setdefault(pricing.key, (pricing.amendment, pricing.row))
         end = month_end(rec.month)
@@ -244,12 +250,25 @@ def compute(
                 interpreted=bool(pricing.row and pricing.row.interpretation),
             )
         )
+    if problems:
+        raise InputFileError(problems)
     rank = {key: i for i, key in enumerate(sorted(used, key=lambda k: (used[k][0].date, used[k][0].rows.index(used[k][1]))))}
     keys = sorted(used, key=rank.__getitem__)
     return CapReport(
         month, method, tuple(out), [used[k] for k in keys], [t for k in keys for t in tiers_of[k]], actuals.source,
         near_share, tolerance,
     )  # fmt: skip
+
+
+def _class_problem(source: str, rec: ActualRow, history: History) -> str:
+    """Why a row's class cannot be priced: no class for a portfolio whose limits differ by class, or a class it lacks."""
+    amendment = history.in_force(month_end(rec.month))
+    rows = amendment.rows_for(rec.portfolio) if amendment else ()
+    classes = ", ".join(sorted(c for row in rows for c in row.share_classes or ()))
+    where = f"{source}, row {rec.source_row} ({rec.portfolio}, {rec.month})"
+    if not rec.share_class:
+        return f"{where}: no share class, but its limits differ by class; valid: one row per class, each naming one of {classes}."
+    return f"{where}: share class {rec.share_class!r} has no limit in Schedule A; valid: {classes}."
 
 
 def _class_named(row: ScheduleRow | None, share_class: str | None) -> str | None:
