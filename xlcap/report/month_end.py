@@ -157,12 +157,9 @@ def prepare(
 
 def status_notes(report: CapReport) -> list[str]:
     """One line for each status with no limit in force this month: how many portfolios, and what it means."""
-    counts: dict[str, dict[str, None]] = {}
-    for rec in report.summary:  # a portfolio once, however many of its classes share the status
-        counts.setdefault(rec.status, {})[rec.portfolio] = None
     lines = []
-    for state in STATES:
-        names = list(counts.get(state.word, {}))
+    for state in STATES:  # a portfolio once, however many of its classes share the status
+        names = list(dict.fromkeys(r.portfolio for r in report.summary if r.status == state.word))
         if state.live or not names:
             continue
         who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
