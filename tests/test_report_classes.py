@@ -104,6 +104,16 @@ def test_each_class_is_priced_at_its_own_row_and_runs_its_own_year_to_date() -> 
     assert got[("B", JAN)].share_class == "B"  # "Class B" in the actuals: named as Schedule A names it, every month
 
 
+def test_a_class_that_starts_late_says_so() -> None:
+    """Class B from February only: its year to date is one month, and the notes say so, while Class A's is two."""
+    rows = (ROWS[0], ROWS[1], ROWS[3])
+    report = compute(Actuals(rows, "late"), FEB, ACME)
+    assert report.ytd_starts() == {FEB: [f"{INCOME}, Class B"]}
+    assert report.ytd_notes()[0].startswith(f"Year to date runs from February 2008, not January 2008, for {INCOME}, Class B:")
+    (b,) = [r for r in report.rows if r.class_key == "B"]
+    assert (b.ytd_limit, b.ytd_covered, b.ytd_waiver) == (26_939.89, 34_000.00, 7_060.11)  # February alone
+
+
 def test_the_monthly_method_per_class() -> None:
     rows = compute(Actuals(ROWS, "hand-classes"), FEB, ACME, "monthly").rows
     got = {(r.class_key, r.month): (r.limit_dollars, r.covered, r.waiver, r.ytd_waiver, r.status) for r in rows if r.share_class}

@@ -110,19 +110,20 @@ class CapReport:
         return pd.DataFrame([[getattr(r, f) for f in FIELDS] for r in rows], columns=list(FIELDS))
 
     def ytd_starts(self) -> dict[pd.Period, list[str]]:
-        """Portfolios whose year to date starts after the fiscal year's first month, by the month it starts."""
+        """Portfolios (or classes: "Portfolio, Class B") whose year to date starts after the fiscal year's first month."""
         first: dict[str, pd.Period] = {}
-        for r in self.rows:
-            first[r.portfolio] = min(first.get(r.portfolio, r.month), r.month)
+        for r in self.rows:  # the year to date runs per class, so a class can start late on its own
+            name = r.portfolio + (f", Class {r.share_class}" if r.share_class else "")
+            first[name] = min(first.get(name, r.month), r.month)
         starts: dict[pd.Period, list[str]] = {}
-        for portfolio, month in first.items():
+        for name, month in first.items():
             if month.month != 1:  # fiscal year = calendar year
-                starts.setdefault(month, []).append(portfolio)
+                starts.setdefault(month, []).append(name)
         return dict(sorted(starts.items()))
 
     def ytd_notes(self, most_names: int = 3) -> list[str]:
         """One sentence per late start, so a partial year is never read as a whole one; empty when none starts late."""
-        total = len({r.portfolio for r in self.rows})
+        total = len({(r.portfolio, r.class_key) for r in self.rows})
         notes = []
         for month, names in self.ytd_starts().items():
             who = ", ".join(names) if len(names) <= most_names else f"{len(names)} portfolios"
