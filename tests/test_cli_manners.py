@@ -111,7 +111,7 @@ def test_exit_70_a_bug_is_one_line_and_a_log(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("planted bug")
 
-    monkeypatch.setattr("xlcap.cli.lookup", broken)
+    monkeypatch.setattr("xlcap.cli.lookups.lookup", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     code, out, err = run(capsys, "cap", "Janus Forty", "--assets", "1e8", "--date", "2008-01-31")
     (log,) = tmp_path.glob("xlcap-crash-*.log")

@@ -5,6 +5,7 @@ Figures from tests/test_recoupment_cli.py's hand computation, with the 2008 open
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,18 @@ def test_bundled_agreement_answers_why_no_balance(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("XLCAP_ACTUALS", raising=False)
     text = udfs.expcap_recoupable("Lazard Mid-Cap", "2008-03-31")
     assert isinstance(text, str) and "recoupment clause" in text and "not on file" in text
+
+
+def test_recorded_approvals_apply_without_an_argument(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # approval_required, 400 approved on 2010-06-30: 31 Dec 2010 room 1,000 -> 400 repaid: 3,500 - 400 = 3,100.
+    data = tmp_path / "data"
+    shutil.copytree(HERE / "data", data)
+    with (data / "agreement.toml").open("a") as f:
+        f.write('approval_required = true\napproval_required_clause = "with the approval of the Board"\n')
+    (data / "events.toml").write_text(
+        '[[approval]]\nportfolio = "Zeta Growth"\napproved = 2010-06-30\namount = 400\nreference = "m"\n'
+    )
+    monkeypatch.setenv("XLCAP_DATA", str(data))
+    monkeypatch.setenv("XLCAP_ACTUALS", str(HERE / "actuals"))
+    monkeypatch.setenv("XLCAP_OPENINGS", str(HERE / "openings.csv"))
+    assert udfs.expcap_recoupable("Zeta Growth", "2010-12-31") == 3100.0

@@ -167,12 +167,12 @@ def test_an_interrupted_run_leaves_no_half_written_workbook(
     real = report_module.write_workbook
     calls = []
 
-    def fail_on_second(report: object, path: Path, context: object) -> Path:
+    def fail_on_second(report: object, path: Path, context: object, recoupment: object = None) -> Path:
         calls.append(path)
         if len(calls) == 2:
             path.write_bytes(b"PK\x03\x04 half a workbook")
             raise KeyboardInterrupt
-        return real(report, path, context)  # type: ignore[arg-type]
+        return real(report, path, context, recoupment)  # type: ignore[arg-type]
 
     monkeypatch.setattr(report_module, "write_workbook", fail_on_second)
     with pytest.raises(KeyboardInterrupt):
@@ -210,7 +210,7 @@ def test_force_replaces_atomically_keeping_the_old_files_until_all_are_written(
     assert main(args) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def disk_full(_: object, path: Path, __: object) -> Path:
+    def disk_full(_: object, path: Path, __: object, ___: object = None) -> Path:
         path.write_bytes(b"PK\x03\x04 part of a workbook")
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 

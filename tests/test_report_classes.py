@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from tests.libreoffice import convert, needs_libreoffice
 from xlcap.agreements.datafiles import load_history
-from xlcap.errors import InputFileError, InvalidInputError
+from xlcap.errors import InputFileError
 from xlcap.mail.message import summarise_workbook
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
@@ -209,18 +209,21 @@ def test_libreoffice_recalculates_each_class_to_the_cent(tmp_path: Path) -> None
     assert keys == {"1|Acme Income Portfolio|A", "1|Acme Income Portfolio|B"}
 
 
-def test_recoupment_refuses_class_actuals_rather_than_mix_the_classes() -> None:
-    """The recoupment ledger is per portfolio: months of two classes must never run as one portfolio's months."""
+def test_recoupment_keeps_one_series_per_class() -> None:
+    """The recoupment ledger reads the records: each class its own series, never two classes' months as one."""
     zeta = load_history(Path(__file__).parent / "recoupment" / "data")
     rules = zeta.terms.recoupment.rules
     assert rules is not None
-    rows = tuple(actual(JAN, "Zeta Growth Portfolio", c, 36_500_000, 25_000.0, 9_000.0) for c in ("A", "B"))
-    with pytest.raises(InvalidInputError, match=r"share classes \(Zeta Growth Portfolio, Class A, Zeta Growth Portfolio"):
-        monthly_figures(Actuals(rows, "classes"), zeta, rules, JAN)
-    whole = (actual(JAN, "Zeta Growth Portfolio", None, 36_500_000, 25_000.0, 9_000.0),)
-    assert [m.ytd_covered for m in monthly_figures(Actuals(whole, "whole"), zeta, rules, JAN)["Zeta Growth Portfolio"]] == [
-        34_000.0
-    ]
+    rows = (
+        actual(JAN, "Zeta Growth Portfolio", "A", 36_500_000, 25_000.0, 9_000.0),
+        actual(JAN, "Zeta Growth Portfolio", "Class B", 36_500_000, 10_000.0, 1_000.0),
+    )
+    got = monthly_figures(Actuals(rows, "classes"), zeta, rules, JAN)
+    # covered: A 25,000 + 9,000 = 34,000.00; B 10,000 + 1,000 = 11,000.00 ("Class B" is class B)
+    assert {key: [m.ytd_covered for m in months] for key, months in got.items()} == {
+        ("Zeta Growth Portfolio", "A"): [34_000.0],
+        ("Zeta Growth Portfolio", "B"): [11_000.0],
+    }
 
 
 def test_the_mail_names_each_class(tmp_path: Path) -> None:

@@ -101,7 +101,7 @@ INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("a NUL byte", _nul, "{f}, row 2, column E (Management fee): '150\\x00000' is not a number; valid: a dollar amount, 0 "
      "or more (blank is not 0: write 0 if you mean 0)."),
     ("UTF-16 text", _utf16, "{f}: cannot be read ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)."),
-    ("a folder", _folder, "{f}: cannot be read ([Errno 21] Is a directory: "),
+    ("an empty folder", _folder, "{f}: no actuals files (.csv or .xlsx) in the folder; valid: monthly actuals files."),
 ]  # fmt: skip
 
 

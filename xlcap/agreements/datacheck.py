@@ -95,8 +95,8 @@ def _check_agreement(folder: Path) -> DataReport:
     if not problems:  # the folder as a whole: aliases and events need every amendment
         try:
             load_history(folder)
-        except ScheduleDataError as exc:
-            problems.append(_located(exc.message, folder))
+        except ScheduleDataError as exc:  # one problem a line: several approvals may be wrong at once
+            problems += [_located(line, folder) for line in exc.message.splitlines()]
     return DataReport(folder, tuple(amendments), tuple(problems))
 
 
@@ -114,7 +114,7 @@ def _terms(folder: Path, problems: list[DataProblem]) -> AgreementTerms:
     try:
         return load_terms(folder)
     except ScheduleDataError as exc:
-        problems.append(_located(exc.message, folder))
+        problems += [_located(line, folder) for line in exc.message.splitlines()]
         return AgreementTerms()
 
 
@@ -162,7 +162,10 @@ def _located(message: str, folder: Path) -> DataProblem:
     """A loader message 'FILE: text' as a problem of that file."""
     head, _, rest = message.partition(": ")
     path = Path(head)
-    return DataProblem(path, None, rest) if rest and path.parent == folder else DataProblem(folder, None, message)
+    if not rest or path.parent != folder:
+        return DataProblem(folder, None, message)
+    at = re.match(r"line (\d+): ", rest)  # a loader that knows the line (events.toml approvals) says so first
+    return DataProblem(path, int(at.group(1)), rest[at.end() :]) if at else DataProblem(path, None, rest)
 
 
 def _tokens(text: str) -> list[str]:

@@ -4,8 +4,9 @@ A folder holding amendment-NNN.toml is one agreement; otherwise each subfolder t
 
 Files: `agreement.toml` (the agreement's own terms: the section that holds the term, the
 notice period), `amendment-NNN.toml` (one per amendment, beside the filed text it names),
-`aliases.toml` (other names of portfolios) and `events.toml` (continuances and termination
-notices). Any malformed field is a ScheduleDataError naming file and field. The folder is
+`aliases.toml` (other names of portfolios) and `events.toml` (continuances, termination
+notices, approvals of repayment: xlcap/agreements/approvals.py). Any malformed field is a
+ScheduleDataError naming file and field. The folder is
 `XLCAP_DATA` when set (an administrator's own agreements, reviewed in git), else the bundled one.
 """
 
@@ -21,8 +22,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from xlcap.agreements.approvals import read_approvals
 from xlcap.agreements.collection import Agreements
 from xlcap.agreements.limits import LIMIT_KINDS, Limit
+from xlcap.agreements.names import class_key
 from xlcap.agreements.recoupment_terms import recoupment_terms
 from xlcap.agreements.schedule import AgreementTerms, Amendment, History, Interpretation, ScheduleRow
 from xlcap.errors import ScheduleDataError
@@ -223,8 +226,24 @@ def load_history(data_dir: Path | None = None) -> History:
             raise ScheduleDataError(f"{aliases_path}: alias {alias!r} points to {target!r}, which no amendment lists.")
     events_path = base / "events.toml"
     if events_path.exists():
-        history = _apply_events(history, _read_toml(events_path), str(events_path))
+        events = _read_toml(events_path)
+        history = _apply_events(history, events, str(events_path))
+        history = _with_approvals(history, events, events_path)
     return history
+
+
+def _with_approvals(history: History, events: dict[str, Any], path: Path) -> History:
+    """The recorded approvals of repayment, kept with the agreement's recoupment terms."""
+    classes: dict[str, set[str]] = {}
+    for amendment in history.amendments:
+        for row in amendment.rows:
+            classes.setdefault(row.portfolio, set()).update(class_key(c) for c in row.share_classes or ())
+    text = path.read_text(encoding="utf-8", errors="replace")
+    approvals = read_approvals(events, text, str(path), history.names, classes)
+    if not approvals:
+        return history
+    terms = replace(history.terms, recoupment=replace(history.terms.recoupment, approvals=approvals))
+    return History(list(history.amendments), history.aliases, terms)
 
 
 def agreement_folders(folder: Path) -> list[Path]:

@@ -77,6 +77,8 @@ class Origin:
     repaid: float = 0.0
     expired: float = 0.0
     expires_on: dt.date | None = None  # the last day the latest of its amounts may be recovered
+    repaid_before_year: float = 0.0  # repaid in fiscal years closed before the last month's
+    eligible: float = 0.0  # in the last month, what this year's repayment could take from it (before the room)
 
     @property
     def available(self) -> float:
@@ -90,6 +92,9 @@ class MonthRepayment:
     ytd_repaid: float
     repaid: float  # negative: a reversal of repayment (a later month ate the room)
     note: str
+    room_share: float = 0.0  # what the room and the balance allowed, year to date, before the conditions
+    approved_left: float | None = None  # approvals on record less what earlier years repaid; None: no such cap
+    held_back: str = ""  # why less than room_share was repaid (a condition: approval, minimum assets); "" when not
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ def ledger(
     year: int | None = None
     prev_ytd_waiver = ytd_repaid = repaid_before_year = 0
     lesser_of = rules.cap_test == "lesser_of"
+    last_eligible: dict[int, int] = {}
     for fig in ordered:
         if fig.year != year:  # a new fiscal year: close the last one's repayments
             for b in buckets:
@@ -184,23 +190,32 @@ def ledger(
                 take = min(b.waived, -delta)
                 b.waived, delta = b.waived - take, delta + take
         older = [b for b in buckets if b.year < fig.year]
+        eligible = [b.can_take() for b in older]
         allocation: list[int] = []
         taken = 0
-        for b in older:  # oldest first, each within its own room less what older years took
+        for b, can in zip(older, eligible, strict=True):  # oldest first, each within its own room less what older years took
             if ytd_waiver:
                 share = 0
             else:
                 room = min(limit, _cents(fig.ytd_limit_under.get(b.year, fig.ytd_limit))) if lesser_of else limit
-                share = max(0, min(b.can_take(), room - covered - taken))
+                share = max(0, min(can, room - covered - taken))
             allocation.append(share)
             taken += share
         target = taken
+        held: list[str] = []
         if rules.minimum_assets is not None and fig.average_net_assets < rules.minimum_assets:
             target = min(target, ytd_repaid)  # below the threshold nothing new is repaid
+            if target < taken:
+                held.append(f"average net assets {fig.average_net_assets:,.2f} are below the minimum {rules.minimum_assets:,.2f}")
+        approved_left: int | None = None
         if rules.approval_required:  # only what recorded approvals cover counts, over the agreement's life
             mine = [a for a in approvals if a.on <= end]
             if not any(a.amount is None for a in mine):
-                target = min(target, max(0, sum(_cents(a.amount or 0.0) for a in mine) - repaid_before_year))
+                approved_left = max(0, sum(_cents(a.amount or 0.0) for a in mine) - repaid_before_year)
+                if approved_left < target:
+                    what = "none is on file" if not mine else f"approvals on file leave {approved_left / 100:,.2f}"
+                    held.append(f"repayment needs a recorded approval (events.toml) and {what} by {end.isoformat()}")
+                target = min(target, approved_left)
         left = target
         for b, share in zip(older, allocation, strict=True):
             b.ytd = min(share, left)
@@ -208,19 +223,29 @@ def ledger(
         month_repaid = target - ytd_repaid
         ytd_repaid = target
         out.append(
-            MonthRepayment(fig.year, fig.month, ytd_repaid / 100, month_repaid / 100, REVERSAL if month_repaid < 0 else "")
-        )
+            MonthRepayment(
+                fig.year, fig.month, ytd_repaid / 100, month_repaid / 100, REVERSAL if month_repaid < 0 else "",
+                taken / 100, None if approved_left is None else approved_left / 100, "; ".join(held),
+            )
+        )  # fmt: skip
+        last_eligible = {id(b): can for b, can in zip(older, eligible, strict=True)}
     last = as_of or (ordered[-1].month_end if ordered else None)
     for b in buckets:  # expiry up to the as-of date itself
         b.dead = b.dead or (last is not None and b.expires_on < last)
     origins: dict[int, list[int]] = {}
     ends: dict[int, dt.date] = {}
-    for b in buckets:
-        o = origins.setdefault(b.year, [0, 0, 0])
+    for b in buckets:  # waived, repaid, expired, repaid before the last month's year, eligible in the last month
+        o = origins.setdefault(b.year, [0, 0, 0, 0, 0])
         o[0] += b.waived
         o[1] += b.repaid_before + b.ytd
         o[2] += b.expired()
+        o[3] += b.repaid_before
+        o[4] += last_eligible.get(id(b), 0)
         if b.waived and (b.year not in ends or b.expires_on > ends[b.year]):
             ends[b.year] = b.expires_on
-    made = [Origin(fy, w / 100, r / 100, e / 100, ends.get(fy)) for fy, (w, r, e) in sorted(origins.items()) if w]
+    made = [
+        Origin(fy, w / 100, r / 100, e / 100, ends.get(fy), before / 100, can / 100)
+        for fy, (w, r, e, before, can) in sorted(origins.items())
+        if w
+    ]
     return Ledger(tuple(made), tuple(out))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from xlcap.agreements.approvals import RecordedApproval
 from xlcap.agreements.recoupment import RecoupmentRules
 from xlcap.errors import ScheduleDataError
 
@@ -27,6 +28,7 @@ class RecoupmentTerms:
 
     rules: RecoupmentRules | None
     unknown: str = ""
+    approvals: tuple[RecordedApproval, ...] = ()  # from events.toml [[approval]] (xlcap/agreements/approvals.py)
 
     @property
     def why_none(self) -> str:

@@ -52,6 +52,9 @@ class WorkbookSummary:
     obligor: str = "the Manager"  # who waives or reimburses under the agreement
     near_share: float = DEFAULT_NEAR_SHARE
     interpreted: tuple[Interpreted, ...] = ()
+    method: str = "fytd"  # "monthly": near the limit is judged on the month, not the year to date
+    year_to_date_note: str = ""  # a year to date that starts after January, as the workbook says it
+    not_in_workbook: tuple[str, ...] = ()  # the recipient's portfolios left out (no actuals), each with why
 
     def _with(self, status: str) -> list[str]:
         return [p.name for p in self.portfolios if p.status == status]
@@ -132,6 +135,9 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
         recipient = str(book.properties.subject or "")
         obligor = str(_constant(book, "Obligor", "the Manager"))
         share = float(_constant(book, "NearShare", DEFAULT_NEAR_SHARE))
+        method = str(_constant(book, "Method", "fytd"))
+        late = " ".join(str(c) for (c,) in _named(book, "YearToDateNote") if c)
+        absent = tuple(str(c) for (c,) in _named(book, "NotInWorkbook") if c)
     finally:
         book.close()
     share_class = header.index("Class") if "Class" in header else None  # per-class rows: each named with its class
@@ -147,7 +153,7 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
         if r[col["Portfolio"]]
     )
     month_end = max((c.date() for c in months), default=dt.date.min)
-    return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted)
+    return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted, method, late, absent)
 
 
 def _money(amount: float) -> str:
@@ -184,8 +190,11 @@ def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list
         f"{WORDS['waiver'].removesuffix(' (month)')} ({s.obligor}, under the expense limitation agreement): "
         f"this month {_money(s.waiver)}; fiscal year to date {_money(s.waiver_ytd)}.",
         *([f"Waiver reversed this month (expenses back under the limit): {_names(s.reversed)}."] if s.reversed else []),
-        f"Near the limit ({percent(s.near_share)} or more of it, year to date): {_names(s.near)}.",
+        f"Near the limit ({percent(s.near_share)} or more of it, {'this month' if s.method == 'monthly' else 'year to date'}): "
+        f"{_names(s.near)}.",
         f"Terms ending within {TERM_WARNING_DAYS} days of {s.month_end:%B %-d, %Y}: {_names(ending)}.",
+        *([s.year_to_date_note] if s.year_to_date_note else []),  # a partial year is not read as a whole one
+        *([f"Not in this workbook: {'; '.join(s.not_in_workbook)}."] if s.not_in_workbook else []),
         *interpretation_lines(s),
     ]
     closing = [

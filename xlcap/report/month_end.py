@@ -29,12 +29,12 @@ from xlcap.agreements.datafiles import DATA_DIR, default_history
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
 from xlcap.locking import folder_lock
-from xlcap.report.actuals import read_actuals
 from xlcap.report.completeness import check_complete
 from xlcap.report.compute import CapReport, Method, compute
 from xlcap.report.provenance import Provenance
 from xlcap.report.recipients import SAMPLE_RECIPIENTS, Manager, read_recipients
 from xlcap.report.reconcile import DEFAULT_TOLERANCE
+from xlcap.report.recoupment_book import RecoupmentBook, actuals_digest, read_actuals_for_month, report_book
 from xlcap.report.status import DEFAULT_NEAR_SHARE, STATES
 from xlcap.report.workbook import WorkbookContext, write_workbook
 
@@ -94,18 +94,22 @@ def run_report(
     agreement: str | None = None,
     near_share: float = DEFAULT_NEAR_SHARE,
     tolerance: float = DEFAULT_TOLERANCE,
+    openings: Path | None = None,
 ) -> ReportRun:
     """Check the inputs, compute the month, and write the Trust's and each manager's workbook.
 
     Run again with the same inputs, it writes nothing and says the files are up to date; with
     changed inputs it refuses (OutputExistsError, naming what changed) unless `force`.
     One agreement at a time: `agreement` (id or trust) chooses it when the data folder holds several.
+    `actuals` may be a folder of monthly files across years: the month's figures use its fiscal year, the
+    Recoupment sheet's ledger every month on file (with `openings`, amounts waived before the files start).
     """
     history = history or default_history(agreement)
     actuals_path = Path(actuals) if actuals else SAMPLE_ACTUALS
     recipients_path = Path(recipients) if recipients else SAMPLE_RECIPIENTS
     out = Path(out_dir) if out_dir else default_out_dir(month)
     managers, report, absent = prepare(month, actuals_path, recipients_path, history, method, near_share, tolerance)
+    book = report_book(history, actuals_path, Path(openings) if openings else None, month)
     notes = tuple(report.ytd_notes() + status_notes(report))
 
     targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
@@ -113,7 +117,7 @@ def run_report(
     ]
     if len({p.name for _, p in targets}) != len(targets):  # read_recipients refuses such names; never list a file twice
         raise InputFileError([f"{recipients_path}: two managers give the same workbook file name; valid: distinct names."])
-    inputs = report_inputs(month, method, actuals_path, recipients_path, history, near_share, tolerance)
+    inputs = report_inputs(month, method, actuals_path, recipients_path, history, near_share, tolerance, openings)
     _make_folder(out)
     with folder_lock(out, f"{month}'s report"):
         existing = [p for _, p in targets if p.exists()] + ([out / MANIFEST] if (out / MANIFEST).exists() else [])
@@ -132,7 +136,7 @@ def run_report(
                     f"Cannot write the workbooks in {out}: {path.name} there is not a file (a folder?). Remove or rename "
                     "it, or choose another folder with --out, then run this again. Nothing was written."
                 )
-        files = _write(report, history, targets, absent, inputs, actuals_path, generated_at, progress)
+        files = _write(report, history, targets, absent, inputs, actuals_path, generated_at, progress, book)
         return ReportRun(out, files, notes=notes)
 
 
@@ -150,7 +154,7 @@ def prepare(
     Raises InputFileError (every problem at once) before any figure is computed.
     """
     managers = read_recipients(recipients, history)
-    data = read_actuals(actuals, history, month)
+    data = read_actuals_for_month(actuals, history, month)
     absent = check_complete(data, month, history, managers, recipients)
     return managers, compute(data, month, history, method, near_share, tolerance), absent
 
@@ -176,6 +180,7 @@ def _write(
     actuals_path: Path,
     generated_at: dt.datetime | None,
     progress: Progress | None,
+    book: RecoupmentBook | None = None,
 ) -> list[ReportFile]:
     out = targets[0][1].parent
     month, method = report.month, report.method
@@ -197,7 +202,7 @@ def _write(
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=out)
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
-            write_workbook(part, Path(tmp_name), context)
+            write_workbook(part, Path(tmp_name), context, book)
         in_month = {rec.portfolio for rec in report.summary}
         files = [
             ReportFile(
@@ -299,20 +304,25 @@ def report_inputs(
     history: History,
     near_share: float = DEFAULT_NEAR_SHARE,
     tolerance: float = DEFAULT_TOLERANCE,
+    openings: Path | None = None,
 ) -> dict[str, Any]:
-    """Everything the month's workbooks are made from, each with a content hash: what makes a rerun up to date."""
+    """Everything the month's workbooks are made from, each with a content hash: what makes a rerun up to date.
+
+    `actuals` may be a folder (its files' names and contents are hashed); `openings` is recorded only when given.
+    """
     folders = sorted({a.source_path.parent for a in history.amendments})
     data_files = sorted(p for folder in folders for p in folder.glob("*.toml"))
     schedule = hashlib.sha256(b"".join(f"{p.name}:{_sha256(p)}\n".encode() for p in data_files)).hexdigest()
     return {
         "month": str(month),
         "method": method,
-        "actuals": {"file": str(actuals), "sha256": _sha256(actuals)},
+        "actuals": {"file": str(actuals), "sha256": actuals_digest(Path(actuals))},
         "recipients": {"file": str(recipients), "sha256": _sha256(recipients)},
         "schedule": {"amendments": [a.label for a in history.amendments], "sha256": schedule},
         "xlcap": __version__,
         "near_share": near_share,
         "tolerance": tolerance,
+        **({"openings": {"file": str(openings), "sha256": _sha256(Path(openings))}} if openings is not None else {}),
     }
 
 
@@ -331,6 +341,7 @@ _INPUT_WORDS = {
     "xlcap": "the xlcap version",
     "near_share": "the near-limit share (--near)",
     "tolerance": "the reconciliation tolerance (--tolerance)",
+    "openings": "the opening balances (--openings)",
 }
 
 

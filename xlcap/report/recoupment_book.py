@@ -8,14 +8,16 @@ each portfolio's monthly year-to-date figures -> `recoupment.ledger`. Same input
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from xlcap.agreements.approvals import RecordedApproval
 from xlcap.agreements.limits import days_in_year
-from xlcap.agreements.recoupment import Approval, Ledger, MonthFigures, RecoupmentRules, ledger
+from xlcap.agreements.recoupment import Ledger, MonthFigures, RecoupmentRules, ledger
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
@@ -24,6 +26,56 @@ from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_stat
 from xlcap.report.openings import Opening
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
+
+
+def read_actuals_for_month(path: Path | str, history: History, month: pd.Period) -> Actuals:
+    """The month report's actuals: a file (as read_actuals), or a folder of monthly files across years.
+
+    From a folder the rows through `month` are kept, and the month must be among them.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return read_actuals(path, history, month)
+    got = read_actuals_path(path, history)
+    if not any(r.month == month for r in got.rows):
+        present = ", ".join(str(m) for m in got.months()) or "none"
+        raise InputFileError([f"{path}: no rows for {month} in any file of the folder; the files hold {present}."])
+    return Actuals(tuple(r for r in got.rows if r.month <= month), got.source)
+
+
+def actuals_digest(path: Path) -> str:
+    """SHA-256 of an actuals file, or of a folder's actuals files (each name and content): what a rerun compares."""
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in ACTUALS_SUFFIXES and not p.name.startswith(("~", ".")))
+    return hashlib.sha256(
+        b"".join(f"{f.name}:{hashlib.sha256(f.read_bytes()).hexdigest()}\n".encode() for f in files)
+    ).hexdigest()
+
+
+def report_book(history: History, actuals: Path, openings: Path | None, month: pd.Period) -> RecoupmentBook:
+    """The ledger as of the report month's end, for the workbook: every month on file (a folder: across years)."""
+    as_of = month.end_time.date()
+    if history.terms.recoupment.rules is None:
+        return recoupment_book(history, None, as_of)
+    opened: tuple[Opening, ...] = ()
+    if openings is not None:
+        from xlcap.agreements.collection import Agreements
+        from xlcap.agreements.datafiles import default_agreements
+        from xlcap.report.openings import read_openings
+
+        known = default_agreements()
+        agreements = known if any(h is history for h in known) else Agreements([history])
+        opened = read_openings(openings, agreements)
+    return recoupment_book(history, read_actuals_path(actuals, history), as_of, opened)
+
+
+Series = tuple[str, str | None]  # (portfolio, share class): a class only where the actuals give one
+
+
+def series_of(row: object) -> Series:
+    """The ledger a row belongs to: per portfolio, or per class once actuals carry one (ActualRow.share_class)."""
+    return (str(getattr(row, "portfolio")), getattr(row, "share_class", None) or None)  # noqa: B009
 
 
 def read_actuals_path(path: Path | str, history: History) -> Actuals:
@@ -38,7 +90,7 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
     if not files:
         raise InputFileError([f"{path}: no actuals files (.csv or .xlsx) in the folder; valid: monthly actuals files."])
     problems: list[str] = []
-    rows: dict[tuple[str, pd.Period], tuple[object, Path]] = {}
+    rows: dict[tuple[Series, pd.Period], tuple[object, Path]] = {}
     for file in files:
         try:
             got = read_actuals(file, history)
@@ -46,12 +98,11 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
             problems += exc.problems
             continue
         for r in got.rows:
-            key = (r.portfolio, r.month)
+            key = (series_of(r), r.month)
             if key in rows:
                 other = rows[key][1]
-                problems.append(
-                    f"{file}, row {r.source_row}: {r.portfolio} {r.month} is also in {other}; valid: each month in one file."
-                )
+                who = r.portfolio + (f", Class {key[0][1]}" if key[0][1] else "")
+                problems.append(f"{file}, row {r.source_row}: {who} {r.month} is also in {other}; valid: each month in one file.")
             else:
                 rows[key] = (r, file)
     if problems:
@@ -65,6 +116,15 @@ class PortfolioRecoupment:
     ledger: Ledger
     repaid_month: float  # in the as-of month; negative: a reversal of repayment
     repaid_ytd: float
+    share_class: str | None = None
+    month: MonthFigures | None = None  # the as-of month's figures, when the actuals hold that month
+    repaid_before_month: float = 0.0  # repaid year to date through the previous month on file
+    held_back: str = ""  # why the as-of month repaid less than the room allowed (approval, minimum assets)
+    approved_left: float | None = None  # approvals on file less earlier years' repayments; None: no such cap
+
+    @property
+    def label(self) -> str:
+        return self.portfolio + (f", Class {self.share_class}" if self.share_class else "")
 
 
 @dataclass(frozen=True)
@@ -74,41 +134,36 @@ class RecoupmentBook:
     rules: RecoupmentRules | None
     why_none: str  # when rules is None: why no recoupment is computed
     portfolios: tuple[PortfolioRecoupment, ...]
+    approvals: tuple[RecordedApproval, ...] = ()
 
-    def get(self, portfolio: str) -> PortfolioRecoupment | None:
-        return next((p for p in self.portfolios if p.portfolio == portfolio), None)
+    def get(self, portfolio: str, share_class: str | None = None) -> PortfolioRecoupment | None:
+        return next((p for p in self.portfolios if (p.portfolio, p.share_class) == (portfolio, share_class)), None)
 
 
 def monthly_figures(
     actuals: Actuals, history: History, rules: RecoupmentRules, through: pd.Period
-) -> dict[str, list[MonthFigures]]:
-    """Each portfolio's month-end year-to-date limit and covered expenses, one month-end computation per fiscal year."""
-    out: dict[str, list[MonthFigures]] = {}
+) -> dict[Series, list[MonthFigures]]:
+    """Each series' month-end year-to-date limit and covered expenses, one month-end computation per fiscal year."""
+    out: dict[Series, list[MonthFigures]] = {}
     by_year: dict[int, pd.Period] = {}
     for m in actuals.months():
         if m <= through:
             by_year[m.year] = max(by_year.get(m.year, m), m)
     for year in sorted(by_year):
-        records = compute(actuals, by_year[year], history).rows
-        if per_class := sorted({f"{r.portfolio}, Class {r.share_class}" for r in records if r.share_class}):
-            # one ledger per portfolio today: classes' months must never be mixed into one in silence
-            raise InvalidInputError(
-                f"The actuals give share classes ({', '.join(per_class[:3])}{', ...' * (len(per_class) > 3)}), but the "
-                "recoupment ledger is kept per portfolio; valid: actuals without a share-class column for recoupment."
-            )
-        under: dict[str, dict[int, float]] = {}
-        for r in records:
+        under: dict[Series, dict[int, float]] = {}
+        for r in compute(actuals, by_year[year], history).rows:
+            key: Series = (r.portfolio, r.share_class)  # a class's own ledger once the actuals name classes
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
-                running = under.setdefault(r.portfolio, {})
+                running = under.setdefault(key, {})
                 for origin in range(min(by_year), year):
-                    amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31))
+                    amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
                     if amendment is None or row is None or lapsed is not None:
                         continue
                     annual = annual_limit(row_tiers(amendment, row), r.average_net_assets)
                     running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
-            out.setdefault(r.portfolio, []).append(
+            out.setdefault(key, []).append(
                 MonthFigures(r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, limits_under)
             )
     return out
@@ -119,35 +174,55 @@ def recoupment_book(
     actuals: Actuals | None,
     as_of: dt.date,
     openings: Sequence[Opening] = (),
-    approvals: Sequence[tuple[str, Approval]] = (),
+    approvals: Sequence[RecordedApproval] | None = None,
 ) -> RecoupmentBook:
-    """Every portfolio's ledger as of `as_of`; with no recoupment terms recorded, an empty book that says why."""
+    """Every series' ledger as of `as_of`; with no recoupment terms recorded, an empty book that says why.
+
+    `approvals` defaults to those recorded in the agreement's events.toml; an approval applies to the
+    ledger of its portfolio and class (no class: the whole portfolio's ledger).
+    """
     terms = history.terms.recoupment
     if terms.rules is None:
         return RecoupmentBook(history.id, as_of, None, terms.why_none, ())
     if actuals is None:
         raise InvalidInputError("No actuals were given; valid: --actuals a file or a folder of monthly actuals files.")
     rules = terms.rules
+    recorded = tuple(terms.approvals if approvals is None else approvals)
     month = pd.Period(year=as_of.year, month=as_of.month, freq="M")
     figures = monthly_figures(actuals, history, rules, month)
-    opened: dict[str, dict[int, float]] = {}
+    opened: dict[Series, dict[int, float]] = {}
     for o in openings:
         if o.agreement == history.id:
-            opened.setdefault(o.portfolio, {})[o.fiscal_year] = o.amount
+            opened.setdefault((o.portfolio, o.share_class or None), {})[o.fiscal_year] = o.amount
+    order = {name: i for i, name in enumerate(history.names.canonical)}
+    keys = sorted({*figures, *opened}, key=lambda k: (order.get(k[0], len(order)), k[1] or ""))
     out: list[PortfolioRecoupment] = []
-    for portfolio in [n for n in history.names.canonical if n in figures or n in opened]:
-        months = figures.get(portfolio, [])
-        mine = [a for p, a in approvals if p == portfolio]
-        book = ledger(months, rules, opened.get(portfolio), mine, as_of)
-        last = book.months[-1] if book.months else None
-        this_month = last is not None and (last.year, last.month) == (as_of.year, as_of.month)
-        in_year = last is not None and last.year == as_of.year
-        out.append(
-            PortfolioRecoupment(
-                portfolio, book, last.repaid if this_month and last else 0.0, last.ytd_repaid if in_year and last else 0.0
-            )
-        )
-    return RecoupmentBook(history.id, as_of, rules, "", tuple(out))
+    for key in keys:
+        months = figures.get(key, [])
+        mine = [a.approval for a in recorded if (a.portfolio, a.share_class) == key]
+        book = ledger(months, rules, opened.get(key), mine, as_of)
+        out.append(_series(key, book, months, as_of))
+    return RecoupmentBook(history.id, as_of, rules, "", tuple(out), recorded)
+
+
+def _series(key: Series, book: Ledger, months: Sequence[MonthFigures], as_of: dt.date) -> PortfolioRecoupment:
+    """One series' ledger with what the as-of month shows: its repayment, the figures it came from, why any was held back."""
+    last = book.months[-1] if book.months else None
+    this_month = last is not None and (last.year, last.month) == (as_of.year, as_of.month)
+    in_year = last is not None and last.year == as_of.year
+    figures = next((m for m in months if (m.year, m.month) == (as_of.year, as_of.month)), None)
+    before = book.months[-2] if this_month and len(book.months) > 1 else None
+    return PortfolioRecoupment(
+        key[0],
+        book,
+        last.repaid if this_month and last else 0.0,
+        last.ytd_repaid if in_year and last else 0.0,
+        key[1],
+        figures,
+        before.ytd_repaid if before is not None and before.year == as_of.year else 0.0,
+        last.held_back if this_month and last else "",
+        last.approved_left if this_month and last else None,
+    )
 
 
 def book_json(book: RecoupmentBook) -> dict[str, object]:
@@ -168,13 +243,24 @@ def book_json(book: RecoupmentBook) -> dict[str, object]:
             "approval_required": rules.approval_required,
             "clauses": dict(rules.clauses),
         },
+        "approvals": [
+            {
+                "portfolio": a.portfolio,
+                "share_class": a.share_class,
+                "approved": a.on.isoformat(),
+                "amount": a.amount,
+                "reference": a.reference,
+            }
+            for a in book.approvals
+        ],
         "portfolios": [
             {
                 "portfolio": p.portfolio,
-                "share_class": None,
+                "share_class": p.share_class,
                 "available": p.ledger.available,
                 "repaid_this_month": p.repaid_month,
                 "repaid_year_to_date": p.repaid_ytd,
+                "held_back": p.held_back or None,
                 "by_fiscal_year": [
                     {
                         "fiscal_year": o.fiscal_year,
@@ -226,7 +312,8 @@ def book_text(book: RecoupmentBook) -> str:
             if month < 0
             else "nothing repaid this month"
         )
-        lines.append(f"{p.portfolio}: available {p.ledger.available:,.2f}; {said}; year to date {p.repaid_ytd:,.2f}")
+        held = f" (held back: {p.held_back})" if p.held_back else ""
+        lines.append(f"{p.label}: available {p.ledger.available:,.2f}; {said}{held}; year to date {p.repaid_ytd:,.2f}")
         lines += [
             f"  FY {o.fiscal_year}: waived {o.waived:,.2f}  repaid {o.repaid:,.2f}  expired {o.expired:,.2f}  "
             f"available {o.available:,.2f}  until {o.expires_on.isoformat() if o.expires_on else '-'}"

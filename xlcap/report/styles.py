@@ -46,6 +46,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_money": {"bold": True, "top": 1, "bottom": 6, "num_format": ACCOUNTING},
     # Conditional formats (differential: only what they change); one per status, from xlcap/report/status.py
     "cf_over": {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"},
+    "cf_soon": {"font_color": "#833C0B", "bg_color": "#FFEB9C"},  # recoupment: expires within 12 months
 }
 
 

@@ -25,4 +25,7 @@ WORDS = {
     "true_up": "True-up (required less booked)",
     "entry": "True-up entry",
     "interpretation": "Interpretation",
+    # Recoupment: money the portfolio pays the Manager back, the other way from a waiver
+    "repayment": "Repayment to the Manager by the portfolio (month)",
+    "ytd_repayment": "Repayment to the Manager by the portfolio (YTD)",
 }

@@ -19,11 +19,13 @@ from xlsxwriter.worksheet import Worksheet
 from xlcap.report import reconcile as reconcile
 from xlcap.report.actuals import COLUMN_TITLES, EXPENSES
 from xlcap.report.compute import METHODS, CapReport, schedule_key
+from xlcap.report.recoupment_book import RecoupmentBook
 from xlcap.report.status import NEAR_LIMIT, STATES, near_meaning
 from xlcap.report.steps import class_group
 from xlcap.report.styles import add_named_styles
 from xlcap.report.words import WORDS
 from xlcap.report.workbook_chart import chart_title, write_chart
+from xlcap.report.workbook_recoupment import SHEET, summary_block, write_recoupment
 from xlcap.report.workbook_sheets import FIRST, Sheets, WorkbookContext, cell, wrapped_height
 from xlcap.report.workbook_summary import write_summary
 from xlcap.report.workbook_ytd import actuals_columns, write_ytd
@@ -216,6 +218,11 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
     ws.set_column(0, 0, 36)  # "Operating expenses subject to the limit"
     ws.set_column(1, 1, 100)
     r = FIRST - 1
+    if context.absent:  # the mail names them too, read through this name
+        first = FIRST - 1 + next(i for i, (label, _) in enumerate(notes) if label == "Not in this workbook")
+        sheets.workbook.define_name(
+            "NotInWorkbook", f"=Notes!{cell(first, 1, True)}:{cell(first + len(context.absent) - 1, 1, True)}"
+        )
     for label, text in notes:
         ws.set_row(r, wrapped_height(text, 100))
         ws.write_string(r, 0, label, fmt["bold_top"])
@@ -223,8 +230,12 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
         r += 1
 
 
-def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> Path:
-    """Write one cap-versus-actual workbook to `path` (the caller makes it atomic)."""
+def write_workbook(report: CapReport, path: Path, context: WorkbookContext, recoupment: RecoupmentBook | None = None) -> Path:
+    """Write one cap-versus-actual workbook to `path` (the caller makes it atomic).
+
+    With `recoupment` (the ledger as of the month end), a Recoupment sheet and the repayment beside the waiver on
+    the Summary (xlcap/report/workbook_recoupment.py); where the clause is not recorded, both say why.
+    """
     # constant_memory: rows go to disk as they are finished, so a 1,000-portfolio complex stays small;
     # it asks that each sheet be written top to bottom, which every _write_* function does.
     options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
@@ -244,22 +255,32 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext) -> P
     subtitle = f"{METHODS[report.method].split(':')[0]}. Schedule A: {schedule_line or 'none on file'}. US dollars."
     summary = sheets.sheet("Summary", f"{context.trust}: expense limits versus actual expenses, {month}{who}", subtitle)
     workbook.define_name("ReportTitle", "=Summary!$A$1")  # the mail's title line
+    workbook.define_name("Method", f'="{report.method}"')  # the mail words "near the limit" for the method
     ytd = sheets.sheet("Year to date", f"Year to date, {report.month.year}: month by month{who}", subtitle)
     if late := report.ytd_notes():  # on the sheets a reader opens first, not only in Notes: a partial year is not a year
         for ws in (summary, ytd):
             ws.write_string(2, 0, " ".join(late), sheets.fmt["caution"])
+        workbook.define_name("YearToDateNote", "=Summary!$A$3")  # the mail says it too
     actuals = sheets.sheet("Actuals", f"Actuals as received{who}", f"From {context.source}.")
     schedule = sheets.sheet(
         "Schedule", "Schedule A in force", f"Expense limitation agreement between {sheets.obligor} and {context.trust}."
     )
     chart = sheets.sheet("Chart", chart_title(month) + who, "Portfolios with a limit in force; the value axis starts at 0.")
+    recoup = None
+    if recoupment is not None:
+        as_of = f"As of {report.month.end_time.date():%B %-d, %Y}. US dollars."
+        recoup = sheets.sheet(SHEET, f"Recoupment: amounts the portfolio may repay the Manager{who}", as_of)
     notes = sheets.sheet("Notes", f"Notes: how these figures were made{who}", "", landscape=False)
     workbook.define_name("Obligor", '="' + sheets.obligor.replace('"', '""') + '"')  # the mail names who waives
     positions = _write_schedule(sheets, schedule)
     _write_actuals(sheets, actuals)
     where = write_ytd(sheets, ytd, positions)
-    summary_rows = write_summary(sheets, summary, where)
+    mine = None if context.manager is None else {rec.portfolio for rec in report.rows}
+    block = None if recoupment is None else summary_block(recoupment, where, mine)
+    summary_rows = write_summary(sheets, summary, where, block)
     write_chart(sheets, chart, summary_rows)
+    if recoup is not None and recoupment is not None:
+        write_recoupment(sheets, recoup, recoupment, where, mine)
     _write_notes(sheets, notes)
     summary.activate()
     workbook.close()

@@ -9,7 +9,7 @@ portfolio and never totalled: room in one portfolio cannot offset a breach in an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
@@ -55,8 +55,13 @@ def _source(where: Where, rec: MonthRecord) -> int:
     return where[(rec.portfolio, rec.class_key, rec.month)]
 
 
-def write_summary(sheets: Sheets, ws: Worksheet, where: Where) -> tuple[int, int]:
-    """The month's rows, totals, interpretations, sign-off and provenance; returns the first and last data rows."""
+def write_summary(
+    sheets: Sheets, ws: Worksheet, where: Where, block: Callable[[Sheets, Worksheet, int], int] | None = None
+) -> tuple[int, int]:
+    """The month's rows, totals, interpretations, `block` (another module's: the repayment), sign-off and provenance.
+
+    Returns the first and last data rows.
+    """
     report, fmt = sheets.report, sheets.fmt
     rows = report.summary
     layout, ytd = summary_layout(report.has_classes), ytd_layout(report.has_classes)
@@ -89,6 +94,8 @@ def write_summary(sheets: Sheets, ws: Worksheet, where: Where) -> tuple[int, int
     r = _reconciliation(sheets, ws, r + 1, rows, where, _ytd_words(report))
     r = _terms(sheets, ws, r + 1, {rec.portfolio for rec in rows})
     r = interpretation.write_block(sheets, ws, r + 1, rows, layout.at)
+    if block is not None:
+        r = block(sheets, ws, r + 1)
     write_signoff(sheets, ws, r + 1)
     return FIRST, last
 
