@@ -41,7 +41,7 @@ from xlcap.errors import InputFileError
 from xlcap.mail.message import summarise_workbook
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
-from xlcap.report.recoupment_book import monthly_figures
+from xlcap.report.recoupment_book import monthly_figures, recoupment_book
 from xlcap.report.status import CAPPED, NEAR_LIMIT, REVERSAL, WITHIN_LIMIT
 from xlcap.report.steps import START, accumulate, price, status_of
 from xlcap.report.words import WORDS
@@ -264,3 +264,36 @@ def test_a_class_is_the_same_alone_or_beside_another_however_it_is_spelt(
     for cls, alone in (("A", rows[:2]), ("B", rows[2:])):
         assert figures_of(both, cls) == figures_of(compute(Actuals(alone, cls), FEB, ACME).rows, cls)
         assert {r.share_class for r in both if r.class_key == cls} == {cls}  # named as Schedule A names it
+
+
+def test_the_recoupment_sheet_reads_each_class_from_its_own_year_to_date_row(tmp_path: Path) -> None:
+    """Each class's line of the Recoupment sheet refers to that class's Year-to-date row, never another class's."""
+    zeta = load_history(Path(__file__).parent / "recoupment" / "data")
+    dec, jan = pd.Period("2009-12", "M"), pd.Period("2010-01", "M")
+    rows = tuple(
+        ActualRow(m, "Zeta Growth Portfolio", assets, 31, 25_000.0, 9_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2, share_class=c)
+        for m in (dec, jan)
+        for c, assets in (("A", 36_500_000.0), ("B", 18_250_000.0))
+    )
+    actuals = Actuals(rows, "classes")
+    book = recoupment_book(zeta, actuals, dt.date(2010, 1, 31))
+    assert {(p.portfolio, p.share_class) for p in book.portfolios} == {("Zeta Growth Portfolio", c) for c in "AB"}
+    context = WorkbookContext("Zeta Trust", None, dt.datetime(2010, 2, 3, 9, 30), "classes")
+    path = write_workbook(compute(actuals, jan, zeta), tmp_path / "zeta.xlsx", context, book)
+    (recalculated,) = convert([path], tmp_path / "lo")
+    formulas = openpyxl.load_workbook(path)
+    ytd = formulas["Year to date"]
+    header = [c.value for c in ytd[4]]
+    month_table = [  # the month's table comes first: its third column, the month's assets, is a formula
+        r for r in formulas["Recoupment"].iter_rows() if r[1].value in ("A", "B") and str(r[2].value).startswith("=")
+    ][:2]
+    assert [r[1].value for r in month_table] == ["A", "B"]
+    for sheet_row in month_table:
+        ref = str(sheet_row[2].value)
+        assert ref.startswith("='Year to date'!"), ref  # not a stored figure: the class's row was found
+        target = ytd[ref.split("!")[1]]
+        assert ytd.cell(target.row, header.index("Class") + 1).value == sheet_row[1].value
+    values = openpyxl.load_workbook(recalculated, data_only=True)["Recoupment"]
+    rows = {r[0].row for r in month_table}
+    assets = {r[1]: r[2] for i, r in enumerate(values.iter_rows(values_only=True), start=1) if i in rows}
+    assert assets == {"A": 36_500_000, "B": 18_250_000}
