@@ -161,10 +161,9 @@ def prepare(
 
 def status_notes(report: CapReport) -> list[str]:
     """One line for each status with no limit in force this month: how many portfolios, and what it means."""
-    counts = report.summary.groupby("status", sort=False)["portfolio"].apply(list)
     lines = []
-    for state in STATES:
-        names = counts.get(state.word, [])
+    for state in STATES:  # a portfolio once, however many of its classes share the status
+        names = list(dict.fromkeys(r.portfolio for r in report.summary if r.status == state.word))
         if state.live or not names:
             continue
         who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
@@ -204,7 +203,7 @@ def _write(
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
             write_workbook(part, Path(tmp_name), context, book)
-        in_month = set(report.summary["portfolio"])
+        in_month = {rec.portfolio for rec in report.summary}
         files = [
             ReportFile(
                 path=path,
