@@ -25,8 +25,9 @@ from xlcap.cli import main
 from xlcap.errors import InputFileError
 from xlcap.report.actuals import ActualRow, read_actuals
 from xlcap.report.completeness import check_complete
+from xlcap.report.month_end import prepare
 from xlcap.report.recipients import Manager
-from xlcap.report.recoupment_book import monthly_figures, read_actuals_path
+from xlcap.report.recoupment_book import read_actuals_path
 
 ACME = Path(__file__).parent / "agreements" / "acme"
 FIXTURE = Path(__file__).parent / "actuals" / "acme-classes.csv"
@@ -407,24 +408,31 @@ def test_a_row_for_every_other_class_admits_any_class(tmp_path_factory: pytest.T
     ]
 
 
-# --- interim: until the month-end computation prices each class (issue 11, branch issue-11c) --------------------------
+# --- end to end: the report prices each class the file names at its own row ----------------------------------------
 
 
-def test_the_report_refuses_per_class_rows_rather_than_misprice_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Today's computation would price Income's Class B at Class A's 0.60%, not its 0.85%, and add both classes into
-    # one year to date: so the rows are read, checked, and refused before a figure is computed.
+def test_the_report_prices_each_class_of_the_fixture_at_its_own_rate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """By hand (2008: 366 days; limit $ = assets x rate x days / 366, to the cent; fytd waiver = YTD covered - YTD limit):
+
+    Class A 0.60%, $100M: Jan 600,000 x 31/366 = 50,819.67 (covered 57,000: waiver 6,180.33); Feb x 29/366 = 47,540.98
+    (53,000); Mar 50,819.67 (57,000). YTD March: limit 149,180.32, covered 167,000, waiver 17,819.68; March's 6,180.33.
+    Class B 0.85%, $50M: Jan 425,000 x 31/366 = 35,997.27 (39,000: waiver 3,002.73); Feb x 29/366 = 33,674.86 (35,500);
+    Mar 35,997.27 (39,000). YTD March: limit 105,669.40, covered 113,500, waiver 7,830.60; March's 3,002.73.
+    (Class B at Class A's 0.60% would be 25,409.84 in January.)
+    """
     shutil.copytree(ACME, tmp_path / "data" / "acme")
     recipients = tmp_path / "recipients.toml"
     recipients.write_text(f'[[manager]]\nname = "Acme"\nportfolios = ["{INCOME}"]\nemails = ["a@acme.example.com"]\n')
     argv = ["--data", str(tmp_path / "data"), "report", "--month", "2008-03", "--actuals", str(FIXTURE)]
-    assert main([*argv, "--recipients", str(recipients), "--out", str(tmp_path / "out")]) == 2
-    assert capsys.readouterr().err.splitlines()[1:] == [
-        f"{FIXTURE}: 6 rows for single share classes (the first: row 6, {INCOME}, Class A, 2008-01); this version's "
-        "month-end computation prices whole portfolios only and would price them by the wrong row. Valid for now: one "
-        "row per portfolio and month, without a share class."
-    ]
-    assert not (tmp_path / "out").exists()
-    rules = load_history(Path(__file__).parent / "recoupment" / "data").terms.recoupment.rules
-    assert rules is not None
-    with pytest.raises(InputFileError, match="6 rows for single share classes"):
-        monthly_figures(read_actuals(FIXTURE, load_history(ACME)), load_history(ACME), rules, MARCH)
+    assert main([*argv, "--recipients", str(recipients), "--out", str(tmp_path / "out")]) == 0, capsys.readouterr().err
+    written = sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".xlsx")
+    assert written == ["expense-caps-2008-03-acme.xlsx", "expense-caps-2008-03-trust.xlsx"]
+    _, report, _ = prepare(MARCH, FIXTURE, recipients, load_history(ACME))
+    income = {(r.share_class, str(r.month)): r for r in report.rows if r.portfolio == INCOME}
+    assert {k: r.limit_dollars for k, r in income.items()} == {
+        ("A", "2008-01"): 50_819.67, ("A", "2008-02"): 47_540.98, ("A", "2008-03"): 50_819.67,
+        ("B", "2008-01"): 35_997.27, ("B", "2008-02"): 33_674.86, ("B", "2008-03"): 35_997.27,
+    }  # fmt: skip
+    march = {c: (income[c, "2008-03"].ytd_limit, income[c, "2008-03"].ytd_covered, income[c, "2008-03"].ytd_waiver,
+                 income[c, "2008-03"].waiver) for c in ("A", "B")}  # fmt: skip
+    assert march == {"A": (149_180.32, 167_000, 17_819.68, 6_180.33), "B": (105_669.40, 113_500, 7_830.60, 3_002.73)}

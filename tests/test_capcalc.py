@@ -28,7 +28,8 @@ def report(month: str, method: str = "fytd") -> CapReport:
 
 
 def row(r: CapReport, portfolio: str, month: str | None = None) -> dict[str, Any]:
-    frame = r.rows[(r.rows["portfolio"] == portfolio) & (r.rows["month"] == pd.Period(month or str(r.month), "M"))]
+    rows = r.frame()
+    frame = rows[(rows["portfolio"] == portfolio) & (rows["month"] == pd.Period(month or str(r.month), "M"))]
     assert len(frame) == 1
     return {str(k): v for k, v in frame.iloc[0].to_dict().items()}
 

@@ -114,8 +114,8 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFra
     recipients.write_text(RECIPIENTS, encoding="utf-8")
     # Near limit from 94%: Legg Mason is at 682,421.34 / 721,645.71 = 94.6% of its YTD limit, so every branch is in play
     _, report, _ = prepare(MONTH, _write(folder / "clean.csv", TABLE), recipients, default_history(), near_share=NEAR)
-    assert set(report.summary["status"]) == {"Capped", "Near limit", "Within limit", "No limit"}
-    return recipients, report.rows
+    assert {r.status for r in report.summary} == {"Capped", "Near limit", "Within limit", "No limit"}
+    return recipients, report.frame()
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -141,7 +141,7 @@ def test_damage_is_a_clear_error_or_the_same_figures(
         assert all(p.startswith(str(path)) for p in error.problems), error.problems
         return
     late = {p for names in report.ytd_starts().values() for p in names}
-    got, want = _figures(report.rows, FIGURES), _figures(clean, FIGURES)
+    got, want = _figures(report.frame(), FIGURES), _figures(clean, FIGURES)
     for key, figures in got.items():
         if key[0] not in late:
             assert figures == want[key], (key, steps)
@@ -150,7 +150,7 @@ def test_damage_is_a_clear_error_or_the_same_figures(
         months = sorted(m for p, m in got if p == name)
         assert months == [str(m) for m in pd.period_range(months[0], MONTH, freq="M")]
         assert any(name in note or "portfolios" in note for note in report.ytd_notes())
-    excluded_got, excluded_want = _figures(report.rows, EXCLUDED), _figures(clean, EXCLUDED)
+    excluded_got, excluded_want = _figures(report.frame(), EXCLUDED), _figures(clean, EXCLUDED)
     titles = dict(zip(EXCLUDED, ["12b-1 fees", "Interest", "Taxes", "Brokerage", "Extraordinary expenses"], strict=True))
     for key, values in excluded_got.items():
         for column, value, was in zip(EXCLUDED, values, excluded_want[key], strict=True):

@@ -30,7 +30,7 @@ def _report(tmp_path: Path, text: str, month: str, history: xlcap.History | None
 
 
 def _rows(report: CapReport) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(r["portfolio"], str(r["month"])): r for r in report.rows.to_dict("records")}
+    return {(r["portfolio"], str(r["month"])): r for r in report.frame().to_dict("records")}
 
 
 def test_the_fiscal_year_is_the_calendar_year_and_stops_at_the_month(tmp_path: Path) -> None:
@@ -99,9 +99,9 @@ def test_one_managers_report_keeps_only_their_portfolios(tmp_path: Path) -> None
     )
     full = _report(tmp_path, text, "2008-01")
     lazard = full.for_portfolios({"Lazard Mid-Cap Portfolio"})
-    assert list(lazard.rows["portfolio"]) == ["Lazard Mid-Cap Portfolio"]
-    assert list(lazard.rows.columns) == list(full.rows.columns)  # no stray index column
-    assert list(lazard.rows.index) == [0]
+    assert list(lazard.frame()["portfolio"]) == ["Lazard Mid-Cap Portfolio"]
+    assert list(lazard.frame().columns) == list(full.frame().columns)  # no stray index column
+    assert list(lazard.frame().index) == [0]
     assert [(t.portfolio, t.rate) for t in lazard.tiers] == [("Lazard Mid-Cap Portfolio", 0.008)]
     assert [row.portfolio for _, row in lazard.schedule] == ["Lazard Mid-Cap Portfolio"]
     assert (lazard.month, lazard.method, lazard.source) == (full.month, full.method, full.source)

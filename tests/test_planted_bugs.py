@@ -119,7 +119,7 @@ def _rows(csv: Path, month: str, method: str = "fytd") -> dict[tuple[str, str], 
     history = xlcap.default_history()
     period = pd.Period(month, "M")
     report = compute(read_actuals(csv, history, period), period, history, method)  # type: ignore[arg-type]
-    return {(r["portfolio"], str(r["month"])): r for r in report.rows.to_dict("records")}
+    return {(r["portfolio"], str(r["month"])): r for r in report.frame().to_dict("records")}
 
 
 # ---------------------------------------------------------------- Python, without LibreOffice

@@ -57,7 +57,7 @@ EXPECTED: dict[tuple[str, str], tuple[float, float | None, float | None, str, st
 def _python(month: str, portfolio: str, **settings: float) -> dict[str, Any]:
     history = xlcap.default_history()
     period = pd.Period(month, "M")
-    rows = compute(read_actuals(BOOKED, history, period), period, history, **settings).summary  # type: ignore[arg-type]
+    rows = compute(read_actuals(BOOKED, history, period), period, history, **settings).frame(month_only=True)  # type: ignore[arg-type]
     got = dict(rows[rows["portfolio"] == portfolio].iloc[0])
     return {k: None if isinstance(v, float) and v != v else v for k, v in got.items()}  # a frame's NaN: no figure
 
@@ -82,7 +82,7 @@ def test_the_tolerance_is_a_setting() -> None:
 def test_without_the_column_every_month_is_not_reconciled() -> None:
     history = xlcap.default_history()
     period = pd.Period("2008-01", "M")
-    summary = compute(read_actuals(HAND, history, period), period, history).summary
+    summary = compute(read_actuals(HAND, history, period), period, history).frame(month_only=True)
     assert set(summary["reconciliation"]) == {"Not reconciled"}
     assert summary["true_up"].isna().all()
 
@@ -140,7 +140,7 @@ def test_a_damaged_booked_cell_is_a_clear_error_or_leaves_the_figures_alone(text
     """Whatever is typed in the booked column, the waiver required never changes; the booked figure is read or refused."""
     history = xlcap.default_history()
     period = pd.Period("2008-01", "M")
-    clean = compute(read_actuals(BOOKED, history, period), period, history).summary.set_index("portfolio")
+    clean = compute(read_actuals(BOOKED, history, period), period, history).frame(month_only=True).set_index("portfolio")
     lines = BOOKED.read_text(encoding="utf-8").splitlines()
     cells = next(csv.reader([lines[6]]))  # Batterymarch, January
     buffer = io.StringIO()
@@ -150,7 +150,7 @@ def test_a_damaged_booked_cell_is_a_clear_error_or_leaves_the_figures_alone(text
         damaged = Path(folder) / "damaged.csv"
         damaged.write_text("\n".join(lines) + "\n", encoding="utf-8")
         try:
-            got = compute(read_actuals(damaged, history, period), period, history).summary.set_index("portfolio")
+            got = compute(read_actuals(damaged, history, period), period, history).frame(month_only=True).set_index("portfolio")
         except InputFileError as exc:
             assert exc.problems == [p for p in exc.problems if ", row 7, column L (Waiver booked): " in p]
             assert len(exc.problems) == 1

@@ -128,12 +128,12 @@ def test_sheets_panes_filters_and_names(built: dict[str, Path]) -> None:
         "Batterymarch Growth and Income Portfolio", "Janus Forty Portfolio", "Lazard Mid-Cap Portfolio",
         "PIMCO Total Return Portfolio",
     ]  # fmt: skip
-    assert summary.auto_filter.ref == "A4:P8"
-    assert book.defined_names["SummaryData"].attr_text == "Summary!$A$4:$P$8"
+    assert summary.auto_filter.ref == "A4:Q8"  # Q: the ratio incl. 12b-1, before the Note
+    assert book.defined_names["SummaryData"].attr_text == "Summary!$A$4:$Q$8"
     assert summary["A9"].value == "Total, limit in force (3)"
     assert summary["G9"].value == "=SUMPRODUCT(ISNUMBER($C$5:$C$8)*1,G5:G8)"  # waivers of the portfolios with a limit
     assert summary["A10"].value == "Total, no limit in force (1)"
-    assert book["Year to date"].auto_filter.ref == "A4:AA8"
+    assert book["Year to date"].auto_filter.ref == "A4:AB8"
     assert book["Year to date"].freeze_panes == "B5"
     names = {"SummaryData", "SchedKey", "SchedKind", "SchedTermEnd", "TierKey", "TierFrom", "TierTo", "TierRate"}
     assert set(book.defined_names) >= names

@@ -140,9 +140,10 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
         absent = tuple(str(c) for (c,) in _named(book, "NotInWorkbook") if c)
     finally:
         book.close()
+    share_class = header.index("Class") if "Class" in header else None  # per-class rows: each named with its class
     lines = tuple(
         PortfolioLine(
-            str(r[col["Portfolio"]]),
+            str(r[col["Portfolio"]]) + (f", Class {r[share_class]}" if share_class is not None and r[share_class] else ""),
             str(r[col["Status"]]),
             _number(r[col[WORDS["waiver"]]]),
             _number(r[col[WORDS["ytd_waiver"]]]),

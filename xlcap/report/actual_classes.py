@@ -23,18 +23,14 @@ lists for it (a portfolio with one limit for every class) is stored as its match
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from xlcap.agreements.lookup import row_for_class
 from xlcap.agreements.names import class_key
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
-from xlcap.errors import InputFileError, InvalidInputError
+from xlcap.errors import InvalidInputError
 from xlcap.report.sheetfile import shown
-
-if TYPE_CHECKING:
-    from xlcap.report.actuals import ActualRow  # actuals imports this module
 
 WHOLE = "the whole portfolio"
 
@@ -146,23 +142,3 @@ def mixed_problems(entries: Iterable[tuple[str, str | None, pd.Period, str]]) ->
                 "valid: one row for the whole portfolio, or one row per share class, not both (the figures would count twice)."
             )
     return problems
-
-
-def refuse_per_class(rows: Iterable[ActualRow], source: str) -> None:
-    """Interim guard, to be removed with the per-class month-end computation (issue 11, branch issue-11c).
-
-    Today's computation prices a portfolio by its first Schedule A row and runs its year to date by portfolio,
-    so rows for single classes would be mispriced in silence (Class B at Class A's rate, the classes' months
-    added into one year to date). They are read and checked, then refused before any figure is computed.
-    """
-    per = [r for r in rows if r.share_class is not None]
-    if per:
-        first = per[0]
-        raise InputFileError(
-            [
-                f"{source}: {len(per)} row{'s' * (len(per) > 1)} for single share classes (the first: row {first.source_row}, "
-                f"{class_label(first.portfolio, first.share_class)}, {first.month}); this version's month-end computation "
-                "prices whole portfolios only and would price them by the wrong row. Valid for now: one row per portfolio "
-                "and month, without a share class."
-            ]
-        )

@@ -130,7 +130,7 @@ class ActualRow:
     extraordinary: float
     source_row: int  # the row in the file it came from, for the audit trail
     waiver_booked: float | None = None  # None: the file gives no booked waiver, so the month is not reconciled
-    share_class: str | None = None
+    share_class: str | None = None  # None: the whole portfolio (no share-class column, or a blank cell)
 
 
 @dataclass(frozen=True)

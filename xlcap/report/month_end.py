@@ -29,7 +29,6 @@ from xlcap.agreements.datafiles import DATA_DIR, default_history
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, OutputExistsError, OutputWriteError
 from xlcap.locking import folder_lock
-from xlcap.report.actual_classes import refuse_per_class
 from xlcap.report.completeness import check_complete
 from xlcap.report.compute import CapReport, Method, compute
 from xlcap.report.provenance import Provenance
@@ -157,16 +156,14 @@ def prepare(
     managers = read_recipients(recipients, history)
     data = read_actuals_for_month(actuals, history, month)
     absent = check_complete(data, month, history, managers, recipients)
-    refuse_per_class(data.rows, data.source)  # interim: until compute prices each class (issue 11)
     return managers, compute(data, month, history, method, near_share, tolerance), absent
 
 
 def status_notes(report: CapReport) -> list[str]:
     """One line for each status with no limit in force this month: how many portfolios, and what it means."""
-    counts = report.summary.groupby("status", sort=False)["portfolio"].apply(list)
     lines = []
-    for state in STATES:
-        names = counts.get(state.word, [])
+    for state in STATES:  # a portfolio once, however many of its classes share the status
+        names = list(dict.fromkeys(r.portfolio for r in report.summary if r.status == state.word))
         if state.live or not names:
             continue
         who = ", ".join(names) if len(names) <= 3 else f"{len(names)} portfolios"
@@ -206,7 +203,7 @@ def _write(
             os.close(fd)
             written.append((manager, path, Path(tmp_name)))
             write_workbook(part, Path(tmp_name), context, book)
-        in_month = set(report.summary["portfolio"])
+        in_month = {rec.portfolio for rec in report.summary}
         files = [
             ReportFile(
                 path=path,

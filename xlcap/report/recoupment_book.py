@@ -21,7 +21,7 @@ from xlcap.agreements.recoupment import Ledger, MonthFigures, RecoupmentRules, l
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actual_classes import class_label, mixed_problems, refuse_per_class
+from xlcap.report.actual_classes import class_label, mixed_problems
 from xlcap.report.actuals import ActualRow, Actuals, read_actuals
 from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
@@ -149,34 +149,27 @@ def monthly_figures(
     actuals: Actuals, history: History, rules: RecoupmentRules, through: pd.Period
 ) -> dict[Series, list[MonthFigures]]:
     """Each series' month-end year-to-date limit and covered expenses, one month-end computation per fiscal year."""
-    refuse_per_class(actuals.rows, actuals.source)  # interim: until compute prices each class (issue 11)
     out: dict[Series, list[MonthFigures]] = {}
     by_year: dict[int, pd.Period] = {}
     for m in actuals.months():
         if m <= through:
             by_year[m.year] = max(by_year.get(m.year, m), m)
     for year in sorted(by_year):
-        frame = compute(actuals, by_year[year], history).rows
-        if frame.empty:
-            continue
         under: dict[Series, dict[int, float]] = {}
-        names = ("portfolio", "month", "ytd_limit", "ytd_covered", "average_net_assets", "days")
-        columns = [frame[c].tolist() for c in names]
-        classes = frame["share_class"].tolist() if "share_class" in frame else [None] * len(frame)
-        for portfolio, month, ytd_limit, ytd_covered, assets, days, share_class in zip(*columns, classes, strict=True):
-            key: Series = (portfolio, share_class if isinstance(share_class, str) and share_class else None)
+        for r in compute(actuals, by_year[year], history).rows:
+            key: Series = (r.portfolio, r.share_class)  # a class's own ledger once the actuals name classes
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(key, {})
                 for origin in range(min(by_year), year):
-                    amendment, row, lapsed = schedule_state(history, portfolio, dt.date(origin, 12, 31))
+                    amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
                     if amendment is None or row is None or lapsed is not None:
                         continue
-                    annual = annual_limit(row_tiers(amendment, row), float(assets))
-                    running[origin] = excel_round(running.get(origin, 0.0) + annual * int(days) / days_in_year(month.year))
+                    annual = annual_limit(row_tiers(amendment, row), r.average_net_assets)
+                    running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
             out.setdefault(key, []).append(
-                MonthFigures(month.year, month.month, float(ytd_limit), float(ytd_covered), float(assets), limits_under)
+                MonthFigures(r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, limits_under)
             )
     return out
 

@@ -13,6 +13,8 @@ WORDS = {
     "net": "Ratio after waiver (ex-12b-1)",
     "waiver": "Waiver / reimbursement by the Manager (month)",
     "ytd_waiver": "Waiver / reimbursement by the Manager (YTD)",
+    # each class's ratio with its 12b-1 fees, annualised: what ties to the prospectus fee table (before waiver)
+    "gross_12b1": "Total expense ratio incl. 12b-1, before waiver",
     "ytd_gross": "Ratio before waiver, YTD annualised (ex-12b-1)",
     "ytd_net": "Ratio after waiver, YTD annualised (ex-12b-1)",
     "ytd_limit": "Limit $ (YTD)",

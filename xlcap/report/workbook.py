@@ -21,14 +21,14 @@ from xlcap.report.actuals import COLUMN_TITLES, EXPENSES
 from xlcap.report.compute import METHODS, CapReport, schedule_key
 from xlcap.report.recoupment_book import RecoupmentBook
 from xlcap.report.status import NEAR_LIMIT, STATES, near_meaning
+from xlcap.report.steps import class_group
 from xlcap.report.styles import add_named_styles
 from xlcap.report.words import WORDS
 from xlcap.report.workbook_chart import chart_title, write_chart
 from xlcap.report.workbook_recoupment import SHEET, summary_block, write_recoupment
-from xlcap.report.workbook_sheets import FIRST, Sheets, WorkbookContext, cell, records, wrapped_height
+from xlcap.report.workbook_sheets import FIRST, Sheets, WorkbookContext, cell, wrapped_height
 from xlcap.report.workbook_summary import write_summary
-from xlcap.report.workbook_ytd import headers as ytd_headers
-from xlcap.report.workbook_ytd import write_ytd
+from xlcap.report.workbook_ytd import actuals_columns, write_ytd
 
 __all__ = ["WorkbookContext", "write_workbook"]
 
@@ -37,33 +37,37 @@ __all__ = ["WorkbookContext", "write_workbook"]
 
 
 def _write_actuals(sheets: Sheets, ws: Worksheet) -> None:
-    fmt = sheets.fmt
-    headers = ["Portfolio", "Month", "Days", "Average net assets", *(COLUMN_TITLES[e] for e in EXPENSES),
-               "Total expenses", "Excluded expenses", COLUMN_TITLES["waiver_booked"], "Source row"]  # fmt: skip
-    widths = [40, 10, 6, 19, *([15] * len(EXPENSES)), 17, 17, 17, 8]
+    fmt, report = sheets.fmt, sheets.report
+    classes = report.has_classes
+    headers = ["Portfolio", *(["Class"] if classes else []), "Month", "Days", "Average net assets",
+               *(COLUMN_TITLES[e] for e in EXPENSES), "Total expenses", "Excluded expenses", COLUMN_TITLES["waiver_booked"],
+               "Source row"]  # fmt: skip
+    widths = [40, *([9] if classes else []), 10, 6, 19, *([15] * len(EXPENSES)), 17, 17, 17, 8]
     sheets.header_row(ws, FIRST - 1, headers, widths)
-    first_expense, last_expense = 4, 3 + len(EXPENSES)
-    for i, rec in enumerate(records(sheets.report.rows)):
+    at = actuals_columns(classes)
+    first_expense, last_expense = at[EXPENSES[0]], at[EXPENSES[-1]]
+    for i, rec in enumerate(report.rows):
         r = FIRST + i
-        ws.write_string(r, 0, rec["portfolio"], fmt["text"])
-        ws.write_datetime(r, 1, dt.datetime.combine(rec["month_end"], dt.time()), fmt["month"])
-        ws.write_number(r, 2, rec["days"], fmt["integer"])
-        ws.write_number(r, 3, rec["average_net_assets"], fmt["money0"])
+        ws.write_string(r, 0, rec.portfolio, fmt["text"])
+        if classes:
+            ws.write_string(r, at["share_class"], rec.share_class or "", fmt["text"])
+        ws.write_datetime(r, at["month"], dt.datetime.combine(rec.month_end, dt.time()), fmt["month"])
+        ws.write_number(r, at["days"], rec.days, fmt["integer"])
+        ws.write_number(r, at["assets"], rec.average_net_assets, fmt["money0"])
         for j, expense in enumerate(EXPENSES):
-            ws.write_number(r, first_expense + j, rec[expense], fmt["money"])
-        total = sum(rec[e] for e in EXPENSES)
-        excluded = sum(rec[e] for e in EXPENSES[2:])
+            ws.write_number(r, first_expense + j, getattr(rec, expense), fmt["money"])
+        total = sum(getattr(rec, e) for e in EXPENSES)
+        excluded = sum(getattr(rec, e) for e in EXPENSES[2:])
         ws.write_formula(r, last_expense + 1, f"=SUM({cell(r, first_expense)}:{cell(r, last_expense)})", fmt["money"], total)
         ws.write_formula(
             r, last_expense + 2, f"=SUM({cell(r, first_expense + 2)}:{cell(r, last_expense)})", fmt["money"], excluded
         )
-        booked = rec["waiver_booked"]
-        if booked is None or booked != booked:  # no figure in the file (NaN once in a frame): blank, never 0
+        if rec.waiver_booked is None:  # no figure in the file: blank, never 0
             ws.write_blank(r, last_expense + 3, None, fmt["money"])
         else:
-            ws.write_number(r, last_expense + 3, booked, fmt["money"])
-        ws.write_number(r, last_expense + 4, rec["source_row"], fmt["integer"])
-    last = FIRST + max(len(sheets.report.rows), 1) - 1
+            ws.write_number(r, last_expense + 3, rec.waiver_booked, fmt["money"])
+        ws.write_number(r, last_expense + 4, rec.source_row, fmt["integer"])
+    last = FIRST + max(len(report.rows), 1) - 1
     ws.autofilter(FIRST - 1, 0, last, len(headers) - 1)
 
 
@@ -84,9 +88,12 @@ def _write_schedule(sheets: Sheets, ws: Worksheet) -> dict[str, int]:
     positions: dict[str, int] = {}
     r = FIRST
     for amendment, row in report.schedule:
-        key = schedule_key(amendment.number, row.portfolio)
+        key = schedule_key(amendment.number, row.portfolio, class_group(row))
         positions[key] = r - FIRST + 1
         note = "Interpretation: see below" if row.interpretation else ("New portfolio" if row.new_portfolio else "")
+        if row.share_classes is not None:  # a row of some classes: its own key and tiers
+            classes = f"Class{'es' * (len(row.share_classes) > 1)} {', '.join(sorted(row.share_classes))}"
+            note = f"{classes}. {note}" if note else classes
         ws.write_number(r, 0, amendment.number, fmt["integer"])
         ws.write_string(r, 1, row.portfolio, fmt["text"])
         ws.write_string(r, 2, row.limit.label, fmt["text"])
@@ -113,7 +120,7 @@ def _write_schedule(sheets: Sheets, ws: Worksheet) -> dict[str, int]:
     r = first_tier
     for tier in report.tiers:
         ws.write_number(r, 0, tier.amendment, fmt["integer"])
-        ws.write_string(r, 1, tier.portfolio, fmt["text"])
+        ws.write_string(r, 1, tier.portfolio + (f", Class {tier.classes}" if tier.classes else ""), fmt["text"])
         ws.write_number(r, 2, tier.lower, fmt["money0"])
         ws.write_number(r, 3, tier.upper, fmt["tier_to"])
         ws.write_number(r, 4, tier.rate, fmt["rate"])
@@ -168,6 +175,22 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
             "period). Excludes 12b-1 fees, so it is not the prospectus expense ratio.",
         ),
         (WORDS["net"], f"The same after this month's waiver / reimbursement by {sheets.obligor}."),
+        (
+            WORDS["gross_12b1"],
+            f"{WORDS['covered']} plus 12b-1 fees, over average net assets, annualised, before any waiver: ties each "
+            "portfolio or share class to the prospectus fee table. 12b-1 fees stay outside the limit.",
+        ),
+        *(
+            [
+                (
+                    "Share classes",
+                    "Each class is priced at its own Schedule A row (a row naming no class prices every class) "
+                    "and runs its own year to date; the Schedule's tier table holds each class group under its own key.",
+                )
+            ]
+            if report.has_classes
+            else []
+        ),
         (
             "Near limit",
             near_meaning(report.near_share)
@@ -252,9 +275,9 @@ def write_workbook(report: CapReport, path: Path, context: WorkbookContext, reco
     positions = _write_schedule(sheets, schedule)
     _write_actuals(sheets, actuals)
     where = write_ytd(sheets, ytd, positions)
-    mine = None if context.manager is None else set(report.rows["portfolio"]) if not report.rows.empty else set()
+    mine = None if context.manager is None else {rec.portfolio for rec in report.rows}
     block = None if recoupment is None else summary_block(recoupment, where, mine)
-    summary_rows = write_summary(sheets, summary, where, ytd_headers(report.method), block)
+    summary_rows = write_summary(sheets, summary, where, block)
     write_chart(sheets, chart, summary_rows)
     if recoup is not None and recoupment is not None:
         write_recoupment(sheets, recoup, recoupment, where, mine)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from xlcap.report.columns import summary_layout
 from xlcap.report.words import WORDS
-from xlcap.report.workbook_sheets import FIRST, Sheets, cell, records, value
-from xlcap.report.workbook_summary import COL
+from xlcap.report.workbook_sheets import FIRST, Sheets, cell, value
 
 WITHIN_COLOUR, OVER_COLOUR, LIMIT_COLOUR = "#2F5597", "#C00000", "#A5A5A5"
 
@@ -26,14 +26,19 @@ def write_chart(sheets: Sheets, ws: Worksheet, summary_rows: tuple[int, int]) ->
     r = FIRST
     first, _ = summary_rows
     points = []
-    for i, rec in enumerate(records(sheets.report.summary)):
-        if not isinstance(rec["limit"], float):
+    col = summary_layout(sheets.report.has_classes).at
+    for i, rec in enumerate(sheets.report.summary):
+        if not isinstance(rec.limit, float):
             continue
         source = first + i
-        ws.write_formula(r, 0, f"=Summary!{cell(source, COL['portfolio'])}", fmt["text"], rec["portfolio"])
-        ws.write_formula(r, 1, f"=Summary!{cell(source, COL['gross'])}", fmt["ratio"], value(rec["gross_ratio"]))
-        ws.write_formula(r, 2, f"=Summary!{cell(source, COL['limit'])}", fmt["ratio"], rec["limit"])
-        over = isinstance(rec["gross_ratio"], float) and rec["gross_ratio"] > rec["limit"]
+        name = f"=Summary!{cell(source, col['portfolio'])}"
+        if rec.share_class:  # one bar per class: each has its own limit
+            name += f'&", Class "&Summary!{cell(source, col["share_class"])}'
+        label = rec.portfolio + (f", Class {rec.share_class}" if rec.share_class else "")
+        ws.write_formula(r, 0, name, fmt["text"], label)
+        ws.write_formula(r, 1, f"=Summary!{cell(source, col['gross'])}", fmt["ratio"], value(rec.gross_ratio))
+        ws.write_formula(r, 2, f"=Summary!{cell(source, col['limit'])}", fmt["ratio"], rec.limit)
+        over = isinstance(rec.gross_ratio, float) and rec.gross_ratio > rec.limit
         points.append({"fill": {"color": OVER_COLOUR if over else WITHIN_COLOUR}})
         r += 1
     if r == FIRST:

@@ -24,12 +24,20 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
+from xlcap.agreements.names import class_key
 from xlcap.agreements.recoupment import REVERSAL, Origin, RecoupmentRules
 from xlcap.money import excel_round
+from xlcap.report.columns import ytd_layout
 from xlcap.report.recoupment_book import PortfolioRecoupment, RecoupmentBook
 from xlcap.report.words import WORDS
 from xlcap.report.workbook_sheets import Sheets, cell, wrapped_height
-from xlcap.report.workbook_ytd import C
+
+YtdRows = dict[tuple[str, str, object], int]  # the Year-to-date row of each (portfolio, class key, month)
+
+
+def _ytd_row(ytd_rows: YtdRows, p: PortfolioRecoupment, period: object) -> int | None:
+    return ytd_rows.get((p.portfolio, class_key(p.share_class) if p.share_class else "", period))
+
 
 SHEET = "Recoupment"
 REPAID_WORDS = "Repayment: the portfolio pays the Manager"
@@ -128,9 +136,7 @@ def _layout(book: RecoupmentBook, portfolios: set[str] | None) -> tuple[list[tup
     return lines, month_title, places, ledger_title
 
 
-def write_recoupment(
-    sheets: Sheets, ws: Worksheet, book: RecoupmentBook, ytd_rows: dict[tuple[str, object], int], portfolios: set[str] | None
-) -> None:
+def write_recoupment(sheets: Sheets, ws: Worksheet, book: RecoupmentBook, ytd_rows: YtdRows, portfolios: set[str] | None) -> None:
     """The whole sheet; `ytd_rows` maps (portfolio, month) to its Year-to-date row, `portfolios` narrows a manager's book."""
     fmt = sheets.fmt
     ws.set_column(0, 0, 36)
@@ -155,11 +161,11 @@ def _month_table(
     ws: Worksheet,
     r: int,
     places: list[_Series],
-    ytd_rows: dict[tuple[str, object], int],
+    ytd_rows: YtdRows,
     rules: RecoupmentRules,
     month: str,
 ) -> None:
-    fmt = sheets.fmt
+    fmt, ytd_at = sheets.fmt, ytd_layout(sheets.report.has_classes).at
     ws.write_string(
         r, 0, f"Repayment to the Manager, {month}: what the portfolio pays back of amounts waived earlier", fmt["bold"]
     )
@@ -175,10 +181,10 @@ def _month_table(
             continue
         figures = p.month
         period = sheets.report.month
-        ytd = ytd_rows.get((p.portfolio, period))
+        ytd = _ytd_row(ytd_rows, p, period)
 
         def ref(name: str, stored: float, ytd: int | None = ytd) -> tuple[str, float]:
-            return (f"='Year to date'!{cell(ytd, C[name])}", stored) if ytd is not None else (f"={stored!r}", stored)
+            return (f"='Year to date'!{cell(ytd, ytd_at[name])}", stored) if ytd is not None else (f"={stored!r}", stored)
 
         def at_(name: str, row: int = at) -> str:
             return cell(row, M[name])
@@ -366,7 +372,7 @@ def _note_table(sheets: Sheets, ws: Worksheet, r: int, places: list[_Series], en
 
 
 def summary_block(
-    book: RecoupmentBook, ytd_rows: dict[tuple[str, object], int], portfolios: set[str] | None
+    book: RecoupmentBook, ytd_rows: YtdRows, portfolios: set[str] | None
 ) -> Callable[[Sheets, Worksheet, int], int]:
     """The Summary's block: the month's repayment beside its waiver, per portfolio, in words as well as figures."""
 
@@ -382,18 +388,19 @@ def summary_block(
         ws.set_row(r, 42)
         for col, title in enumerate(["Portfolio", WORDS["waiver"], WORDS["repayment"], "In words"]):
             ws.write_string(r, col, title, fmt["header"])
-        waivers = dict(zip(sheets.report.summary["portfolio"], sheets.report.summary["waiver"], strict=True))
+        waivers = {(rec.portfolio, rec.share_class): rec.waiver for rec in sheets.report.summary}
+        ytd_at = ytd_layout(sheets.report.has_classes).at
         for place in _layout(book, portfolios)[2]:
             p, at = place.item, place.month_row
             if at is None:
                 continue
             r += 1
-            ytd = ytd_rows.get((p.portfolio, period))
+            ytd = _ytd_row(ytd_rows, p, period)
             ws.write_string(r, 0, p.label, fmt["text"])
             if ytd is not None:
-                waiver = waivers.get(p.portfolio)
+                waiver = waivers.get((p.portfolio, p.share_class))
                 shown = float(waiver) if isinstance(waiver, (int, float)) and waiver == waiver else ""
-                ws.write_formula(r, 1, f"='Year to date'!{cell(ytd, C['waiver'])}", fmt["money"], shown)
+                ws.write_formula(r, 1, f"='Year to date'!{cell(ytd, ytd_at['waiver'])}", fmt["money"], shown)
             else:
                 ws.write_blank(r, 1, None, fmt["money"])
             ws.write_formula(r, 2, f"={SHEET}!{cell(at, M['repaid'])}", fmt["money"], p.repaid_month)

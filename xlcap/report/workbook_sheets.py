@@ -58,12 +58,8 @@ def cell(row: int, col: int, absolute: bool = False) -> str:
     return str(xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute))
 
 
-def records(frame: Any) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
-
-
 def value(v: Any) -> Any:
-    """A computed value as stored beside its formula: no figure (None, or pandas' NaN) is an empty string."""
+    """A computed value as stored beside its formula: no figure (None, or a NaN) is an empty string."""
     return "" if v is None or (isinstance(v, float) and v != v) else v
 
 

@@ -9,133 +9,126 @@ portfolio and never totalled: room in one portfolio cannot offset a breach in an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
 from xlcap.report import interpretation as interpretation
 from xlcap.report import reconcile as reconcile
+from xlcap.report.columns import BY_NAME, LIMITED, UNLIMITED, Layout, headers, summary_layout, ytd_layout
+from xlcap.report.compute import CapReport
 from xlcap.report.status import NO_SCHEDULE
+from xlcap.report.steps import MonthRecord
 from xlcap.report.styles import status_style
-from xlcap.report.workbook_sheets import FIRST, Sheets, cell, records, value
-from xlcap.report.workbook_ytd import VALUES, C, status_formats
+from xlcap.report.workbook_sheets import FIRST, Sheets, cell, value
+from xlcap.report.workbook_ytd import status_formats
 
-LIMITED, UNLIMITED = "limited", "unlimited"
-# name (a Year-to-date column), format, width, the totals it appears in
-SUMMARY: list[tuple[str, str, float, tuple[str, ...]]] = [
-    ("portfolio", "text", 36, ()),
-    ("assets", "money0", 20, (LIMITED, UNLIMITED)),
-    ("limit", "rate", 18, ()),  # 18: "No schedule on file"
-    ("limit_dollars", "money", 17, (LIMITED,)),
-    ("covered", "money", 18, (LIMITED, UNLIMITED)),
-    ("gross", "ratio", 10, ()),
-    ("waiver", "money", 17, (LIMITED,)),
-    ("net", "ratio", 10, ()),
-    ("status", "status", 16, ()),
-    ("ytd_limit", "money", 18, (LIMITED,)),
-    ("ytd_covered", "money", 18, (LIMITED,)),
-    ("ytd_waiver", "money", 18, (LIMITED,)),
-    ("headroom", "money", 16, ()),  # per portfolio: never summed
-    ("ytd_gross", "ratio", 12, ()),
-    ("ytd_net", "ratio", 12, ()),
-    ("note", "text", 15, ()),
-]
 # The reconciliation table below the totals: the same portfolios, the waiver required against the waiver booked.
 RECONCILIATION = ["portfolio", "waiver", "booked", "true_up", "reconciliation", "entry"]
 RECONCILIATION_NAME = "Reconciliation"  # its defined name
-COL = {name: i for i, (name, *_) in enumerate(SUMMARY)}
 YTD_ONLY_WHEN_LIMITED = ("ytd_limit", "ytd_covered", "ytd_waiver")  # blank, not 0, for a year with no limit in force
+Where = dict[tuple[str, str, object], int]  # the Year-to-date row of each (portfolio, class key, month)
 
 
-def _formula(name: str, source: int) -> str:
-    ref = f"'Year to date'!{cell(source, C[name])}"
+def _formula(name: str, source: int, ytd: Layout) -> str:
+    def ref(column: str) -> str:
+        return f"'Year to date'!{cell(source, ytd.at[column])}"
+
     if name == "waiver":
-        return f"=IF(ISNUMBER('Year to date'!{cell(source, C['limit'])}),{ref},\"\")"
+        return f'=IF(ISNUMBER({ref("limit")}),{ref(name)},"")'
     if name in YTD_ONLY_WHEN_LIMITED:
-        return f"=IF('Year to date'!{cell(source, C['ytd_asset_years'])}>0,{ref},\"\")"
-    return f"={ref}"
+        return f'=IF({ref("ytd_asset_years")}>0,{ref(name)},"")'
+    return f"={ref(name)}"
 
 
-def _shown(name: str, rec: dict[str, Any]) -> Any:
+def _shown(name: str, rec: MonthRecord) -> Any:
     """The value the Summary cell shows: the Year-to-date value, or blank where no limit makes it meaningless."""
-    if name == "waiver" and not isinstance(rec["limit"], float):
+    if name == "waiver" and not rec.live:
         return ""
-    if name in YTD_ONLY_WHEN_LIMITED and not rec["ytd_asset_years"] > 0:
+    if name in YTD_ONLY_WHEN_LIMITED and not rec.ytd_asset_years > 0:
         return ""
-    return value(VALUES[name](rec))
+    return value(getattr(rec, BY_NAME[name].field or name))
+
+
+def _source(where: Where, rec: MonthRecord) -> int:
+    return where[(rec.portfolio, rec.class_key, rec.month)]
 
 
 def write_summary(
-    sheets: Sheets,
-    ws: Worksheet,
-    where: dict[tuple[str, object], int],
-    headers: list[str],
-    block: Callable[[Sheets, Worksheet, int], int] | None = None,
+    sheets: Sheets, ws: Worksheet, where: Where, block: Callable[[Sheets, Worksheet, int], int] | None = None
 ) -> tuple[int, int]:
     """The month's rows, totals, interpretations, `block` (another module's: the repayment), sign-off and provenance.
 
     Returns the first and last data rows.
     """
     report, fmt = sheets.report, sheets.fmt
-    rows = records(report.summary)
+    rows = report.summary
+    layout, ytd = summary_layout(report.has_classes), ytd_layout(report.has_classes)
     last = FIRST + len(rows) - 1
-    by_name = dict(zip(C, headers, strict=True))
-    titles = [by_name.get(name, "") for name, *_ in SUMMARY]
-    titles[COL["portfolio"]], titles[COL["note"]] = "Portfolio", "Note"
-    sheets.header_row(ws, FIRST - 1, titles, [w for _, _, w, _ in SUMMARY])
+    titles = headers(layout, report.method)
+    sheets.header_row(ws, FIRST - 1, titles, [c.summary or 0 for c in layout.columns])
+    width = len(layout.columns)
     if rows:  # a named range and a filter (an Excel table cannot be written row by row); the mail reads the range
-        sheets.workbook.define_name("SummaryData", f"=Summary!{cell(FIRST - 1, 0, True)}:{cell(last, len(SUMMARY) - 1, True)}")
-        ws.autofilter(FIRST - 1, 0, last, len(SUMMARY) - 1)
+        sheets.workbook.define_name("SummaryData", f"=Summary!{cell(FIRST - 1, 0, True)}:{cell(last, width - 1, True)}")
+        ws.autofilter(FIRST - 1, 0, last, width - 1)
     interpreted = interpretation.by_portfolio(report)
     for i, rec in enumerate(rows):
         r = FIRST + i
-        source = where[(rec["portfolio"], rec["month"])]
-        for col, (name, style, _, _) in enumerate(SUMMARY):
+        source = _source(where, rec)
+        for col, column in enumerate(layout.columns):
+            name, style = column.name, fmt[column.style]
             if name == "portfolio":
-                ws.write_string(r, col, rec["portfolio"], fmt[style])
+                ws.write_string(r, col, rec.portfolio, style)
+            elif name == "share_class":
+                ws.write_formula(r, col, _formula(name, source, ytd), style, rec.share_class or "")
             elif name == "note":
-                marked = rec["portfolio"] in interpreted
+                marked = rec.portfolio in interpreted
                 ws.write_string(r, col, interpretation.MARKER if marked else "", fmt["caution" if marked else "text"])
             else:
-                ws.write_formula(r, col, _formula(name, source), fmt[style], _shown(name, rec))
+                ws.write_formula(r, col, _formula(name, source, ytd), style, _shown(name, rec))
     if not rows:
         return FIRST, FIRST
-    r = _totals(sheets, ws, rows, last)
-    status_formats(sheets, ws, FIRST, last, COL["status"], COL["limit"], COL["gross"])
-    r = _reconciliation(sheets, ws, r + 1, rows, where, by_name)
-    r = _terms(sheets, ws, r + 1, {rec["portfolio"] for rec in rows})
-    r = interpretation.write_block(sheets, ws, r + 1, rows, COL)
+    r = _totals(sheets, ws, rows, last, layout)
+    status_formats(sheets, ws, FIRST, last, layout.at["status"], layout.at["limit"], layout.at["gross"])
+    r = _reconciliation(sheets, ws, r + 1, rows, where, _ytd_words(report))
+    r = _terms(sheets, ws, r + 1, {rec.portfolio for rec in rows})
+    r = interpretation.write_block(sheets, ws, r + 1, rows, layout.at)
     if block is not None:
         r = block(sheets, ws, r + 1)
     write_signoff(sheets, ws, r + 1)
     return FIRST, last
 
 
-def _totals(sheets: Sheets, ws: Worksheet, rows: list[dict[str, Any]], last: int) -> int:
+def _ytd_words(report: CapReport) -> dict[str, str]:
+    layout = ytd_layout(report.has_classes)
+    return dict(zip(layout.at, headers(layout, report.method), strict=True))
+
+
+def _totals(sheets: Sheets, ws: Worksheet, rows: Sequence[MonthRecord], last: int, layout: Layout) -> int:
     """One total row for portfolios with a limit in force, one for those without; returns the next free row."""
     fmt = sheets.fmt
-    limit = COL["limit"]
+    limit = layout.at["limit"]
     in_force = f"ISNUMBER({cell(FIRST, limit, True)}:{cell(last, limit, True)})"
     r = last + 1
     for basis, test, label in ((LIMITED, f"{in_force}*1", "limit in force"), (UNLIMITED, f"1-{in_force}", "no limit in force")):
-        members = [rec for rec in rows if isinstance(rec["limit"], float) == (basis == LIMITED)]
+        members = [rec for rec in rows if rec.live == (basis == LIMITED)]
         if not members:
             continue
         ws.write_string(r, 0, f"Total, {label} ({len(members)})", fmt["total_text"])
-        for col, (name, style, _, bases) in enumerate(SUMMARY[1:], start=1):
-            if basis not in bases:
+        for col, column in enumerate(layout.columns[1:], start=1):
+            if basis not in column.totals:
                 ws.write_blank(r, col, None, fmt["total_text"])
                 continue
-            total = round(sum(v for rec in members if isinstance(v := _shown(name, rec), (int, float))), 2)
+            total = round(sum(v for rec in members if isinstance(v := _shown(column.name, rec), (int, float))), 2)
             span = f"{cell(FIRST, col)}:{cell(last, col)}"
-            ws.write_formula(r, col, f"=SUMPRODUCT({test},{span})", fmt[f"total_{style}"], total)
+            ws.write_formula(r, col, f"=SUMPRODUCT({test},{span})", fmt[f"total_{column.style}"], total)
         r += 1
     return r
 
 
 def _reconciliation(
-    sheets: Sheets, ws: Worksheet, r: int, rows: list[dict[str, Any]], where: dict[tuple[str, object], int], words: dict[str, str]
+    sheets: Sheets, ws: Worksheet, r: int, rows: Sequence[MonthRecord], where: Where, words: dict[str, str]
 ) -> int:
     """Required against booked, per portfolio, with the true-up entry; a total of each amount. Returns the next free row."""
     fmt = sheets.fmt
@@ -147,13 +140,14 @@ def _reconciliation(
     for c, title in enumerate(titles):
         ws.write_string(r, c, title, fmt["header"])
     styles = ["text", "money", "money", "money", "status", "text"]
+    ytd = ytd_layout(sheets.report.has_classes)
     for rec in rows:
         r += 1
-        source = where[(rec["portfolio"], rec["month"])]
-        ws.write_string(r, 0, rec["portfolio"], fmt["text"])
+        source = _source(where, rec)
+        ws.write_string(r, 0, rec.portfolio + (f", Class {rec.share_class}" if rec.share_class else ""), fmt["text"])
         for c, name in enumerate(RECONCILIATION[1:], start=1):
-            ref = f"='Year to date'!{cell(source, C[name])}"
-            ws.write_formula(r, c, ref, fmt[styles[c]], value(VALUES[name](rec)))
+            ref = f"='Year to date'!{cell(source, ytd.at[name])}"
+            ws.write_formula(r, c, ref, fmt[styles[c]], value(ytd.value(name, rec)))
     sheets.workbook.define_name(RECONCILIATION_NAME, f"=Summary!{cell(first, 0, True)}:{cell(r, len(titles) - 1, True)}")
     rows_span = (first + 1, r)
     for word, style in ((reconcile.TRUE_UP, "cf_over"), (reconcile.NOT_RECONCILED, status_style(NO_SCHEDULE))):
@@ -166,7 +160,7 @@ def _reconciliation(
         if c > 3:
             ws.write_blank(r, c, None, fmt["total_text"])
             continue
-        figures = [v for rec in rows if isinstance(v := value(VALUES[name](rec)), (int, float))]
+        figures = [v for rec in rows if isinstance(v := value(ytd.value(name, rec)), (int, float))]
         span = f"{cell(first + 1, c)}:{cell(r - 1, c)}"  # nothing booked anywhere: blank, not a total of 0
         ws.write_formula(
             r, c, f'=IF(COUNT({span})=0,"",SUM({span}))', fmt["total_money"], round(sum(figures), 2) if figures else ""
