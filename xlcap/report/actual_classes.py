@@ -6,9 +6,9 @@ force on the month's last day (the day the month-end computation prices it on):
 - a portfolio whose rows there are per class needs a class on every row, one the schedule lists (or
   any class, where a row covers "every other class"); a blank would take some class's limit in silence;
 - a portfolio whose row covers every class takes a class or none. A class is accepted, and each class
-  is then priced by the portfolio's one row: fund accounting systems keep expenses per class, the
-  agreement's limit on "each class's operating expenses" reads the same way for every class, and
-  refusing would make the accountant add the classes up by hand, a step where errors creep in. What
+  is then priced by the portfolio's one row (as lookups answer any class by it): fund accounting
+  systems keep expenses per class, so actuals often come that way, and refusing would make the
+  accountant add the classes up by hand, a step where errors creep in. What
   is not accepted is a month given both for the whole portfolio and per class (the figures would
   count twice): `mixed_problems`, used by the file reader and the folder reader alike;
 - a month with no schedule on file for the portfolio cannot say which classes it has: a class or
