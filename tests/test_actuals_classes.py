@@ -386,6 +386,11 @@ def test_after_the_switch_a_whole_row_and_a_stopped_class_are_errors(tmp_path: P
     managers = (Manager("Acme", (GROWTH,), ("a@acme.example.com",)),)
     with pytest.raises(InputFileError) as caught:
         check_complete(read_actuals(path, switching), pd.Period("2008-08", "M"), switching, managers, RECIPIENTS)
+    path_twice = write(tmp_path, *growth_year("2008-07,Acme Growth,A,1,31,1,1", "2008-07,Acme Growth,Class A,1,31,1,1"),
+                       name="twice.csv")  # fmt: skip
+    assert problems(path_twice, switching) == [  # the class as the agreement spells it, "Class A", not "Class Class A"
+        f"{{f}}, row 9: duplicate of row 8 ({GROWTH}, Class A, 2008-07); valid: one row per portfolio, share class and month."
+    ]
     assert [p.split(" in 2008-08, inside")[0] for p in caught.value.problems] == [f"{path}: no row for {GROWTH}, Class I"]
 
 

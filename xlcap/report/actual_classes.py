@@ -35,9 +35,14 @@ from xlcap.report.sheetfile import shown
 WHOLE = "the whole portfolio"
 
 
+def class_words(share_class: str) -> str:
+    """ "Class B" for a class the data spells "B" or "Class B": never "Class Class B" (the mail's rule too)."""
+    return share_class if share_class.lower().startswith("class") else f"Class {share_class}"
+
+
 def class_label(portfolio: str, share_class: str | None) -> str:
     """A portfolio, or one class of it, as messages name it."""
-    return portfolio if share_class is None else f"{portfolio}, Class {share_class}"
+    return portfolio if share_class is None else f"{portfolio}, {class_words(share_class)}"
 
 
 def schedule_rows(history: History, portfolio: str, month: pd.Period) -> tuple[Amendment | None, tuple[ScheduleRow, ...]]:
@@ -136,7 +141,7 @@ def mixed_problems(entries: Iterable[tuple[str, str | None, pd.Period, str]]) ->
     for key, given in classes.items():
         if key in whole:
             portfolio, month = key
-            named = ", ".join(f"Class {c} ({w})" for c, w in given)
+            named = ", ".join(f"{class_words(c)} ({w})" for c, w in given)
             problems.append(
                 f"{whole[key]}: {portfolio} {month} is given for {WHOLE} here and per share class in {named}; "
                 "valid: one row for the whole portfolio, or one row per share class, not both (the figures would count twice)."
