@@ -131,7 +131,24 @@ def test_libreoffice_computes_the_same_reconciliation(tmp_path: Path) -> None:
     assert (round(jan[TRUE_UP], 2), round(jan[BOOK], 2)) == (5_928.55, 70_601.50)
 
 
-ODD = ["n/a", "-", "#N/A", "(1)", "1e999", "1E100", "-1e15", "999999999999999.99", "nan", "12%", "$-5", "((3))", "-(4)", "1,2345", "-0", "(0.005)"]
+ODD = [
+    "n/a",
+    "-",
+    "#N/A",
+    "(1)",
+    "1e999",
+    "1E100",
+    "-1e15",
+    "999999999999999.99",
+    "nan",
+    "12%",
+    "$-5",
+    "((3))",
+    "-(4)",
+    "1,2345",
+    "-0",
+    "(0.005)",
+]
 
 
 @settings(max_examples=60, deadline=None)

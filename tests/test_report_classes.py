@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from tests.libreoffice import convert, needs_libreoffice
 from xlcap.agreements.datafiles import load_history
 from xlcap.errors import InputFileError
-from xlcap.mail.message import summarise_workbook
+from xlcap.mail.message import body_lines, summarise_workbook
 from xlcap.report.actuals import ActualRow, Actuals
 from xlcap.report.compute import CapReport, compute
 from xlcap.report.recoupment_book import monthly_figures, recoupment_book
@@ -235,6 +235,16 @@ def test_the_mail_names_each_class(tmp_path: Path) -> None:
     # -2,540.98 + 6,262.30 = 3,721.32 this month; 639.35 + 6,262.30 = 6,901.65 year to date
     assert (summary.waiver, summary.waiver_ytd) == (3_721.32, 6_901.65)
     assert {p.term_end for p in summary.portfolios} == {dt.date(2008, 12, 31)}
+    body = "\n".join(body_lines(summary, "acme.xlsx"))
+    assert "Portfolios in this workbook: 1 (2 lines: share classes priced apart).\n" in body  # one portfolio, two classes
+    assert f"Capped this month: 1 ({INCOME}, Class B)." in body
+
+
+def test_a_class_spelt_class_x_is_not_named_twice() -> None:
+    from xlcap.mail.message import _line_name
+
+    assert _line_name(INCOME, "Class B") == _line_name(INCOME, "B") == f"{INCOME}, Class B"
+    assert _line_name(INCOME, None) == _line_name(INCOME, " ") == INCOME
 
 
 AMOUNT = st.integers(0, 5_000_000).map(lambda cents: cents / 100)

@@ -27,11 +27,12 @@ TERM_WARNING_DAYS = 90
 
 @dataclass(frozen=True)
 class PortfolioLine:
-    name: str
+    name: str  # the portfolio, and its share class where the Summary prices classes apart
     status: str
     waiver: float
     waiver_ytd: float
     term_end: dt.date | None  # None: permanent, or no schedule
+    portfolio: str = ""  # the portfolio alone, where name adds a class
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class WorkbookSummary:
     @property
     def reversed(self) -> list[str]:
         return self._with(REVERSAL)
+
+    @property
+    def portfolio_count(self) -> int:
+        """Portfolios, not lines: a portfolio priced per share class has a line per class."""
+        return len({p.portfolio or p.name for p in self.portfolios})
 
     @property
     def waiver(self) -> float:
@@ -143,17 +149,26 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
     share_class = header.index("Class") if "Class" in header else None  # per-class rows: each named with its class
     lines = tuple(
         PortfolioLine(
-            str(r[col["Portfolio"]]) + (f", Class {r[share_class]}" if share_class is not None and r[share_class] else ""),
+            _line_name(str(r[col["Portfolio"]]), r[share_class] if share_class is not None else None),
             str(r[col["Status"]]),
             _number(r[col[WORDS["waiver"]]]),
             _number(r[col[WORDS["ytd_waiver"]]]),
             terms.get(str(r[col["Portfolio"]])),
+            str(r[col["Portfolio"]]),
         )
         for r in table[1:]
         if r[col["Portfolio"]]
     )
     month_end = max((c.date() for c in months), default=dt.date.min)
     return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted, method, late, absent)
+
+
+def _line_name(portfolio: str, share_class: object) -> str:
+    """ "Acme Income Portfolio, Class B": the class as Schedule A spells it, never "Class Class B"."""
+    if share_class is None or not str(share_class).strip():
+        return portfolio
+    named = str(share_class).strip()
+    return f"{portfolio}, {named if named.lower().startswith('class') else f'Class {named}'}"
 
 
 def _money(amount: float) -> str:
@@ -185,7 +200,8 @@ def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list
     greeting = f"To {s.recipient}: " if s.recipient else ""
     about = [
         f"{greeting}the month-end expense limitation workbook for your portfolios, for information and follow-up.",
-        f"Portfolios in this workbook: {len(s.portfolios)}.",
+        f"Portfolios in this workbook: {s.portfolio_count}"
+        + (f" ({len(s.portfolios)} lines: share classes priced apart)." if len(s.portfolios) > s.portfolio_count else "."),
         f"Capped this month: {len(s.capped)}" + (f" ({_names(s.capped)})." if s.capped else "."),
         f"{WORDS['waiver'].removesuffix(' (month)')} ({s.obligor}, under the expense limitation agreement): "
         f"this month {_money(s.waiver)}; fiscal year to date {_money(s.waiver_ytd)}.",

@@ -178,7 +178,8 @@ def _terms(sheets: Sheets, ws: Worksheet, r: int, portfolios: set[str]) -> int:
     ws.write_string(r, 0, f"Terms of the limitation, as of {end:%B %-d, %Y}", fmt["bold"])
     r += 1
     ws.set_row(r, 30)
-    for c, title in enumerate(["Portfolio", "Term end", "Days left", "Term rests on", "Continuance on record"]):
+    # "Term rests on" last: its clause text runs on into the empty cells to its right instead of being cut off
+    for c, title in enumerate(["Portfolio", "Term end", "Days left", "Continuance on record", "Term rests on"]):
         ws.write_string(r, c, title, fmt["header"])
     for name, row in latest.items():
         r += 1
@@ -190,8 +191,8 @@ def _terms(sheets: Sheets, ws: Worksheet, r: int, portfolios: set[str]) -> int:
             ws.write_datetime(r, 1, dt.datetime.combine(row.term_end, dt.time()), fmt["date"])
             days = f"={cell(r, 1)}-DATE({end.year},{end.month},{end.day})"
             ws.write_formula(r, 2, days, fmt["integer"], (row.term_end - end).days)
-        ws.write_string(r, 3, row.term_basis, fmt["text"])
-        ws.write_string(r, 4, "Yes" if "continuance approved" in row.term_basis else "None", fmt["text"])
+        ws.write_string(r, 3, "Yes" if "continuance approved" in row.term_basis else "None", fmt["text"])
+        ws.write_string(r, 4, row.term_basis, fmt["text"])
     return r + 1
 
 
