@@ -240,7 +240,8 @@ BAD_INPUTS = [
         "Month,Portfolio,Net Assets,Days,Mgmt Fee,Other stuff\n" + "2008-01,Lazard Mid-Cap,1,31,1,1\n",
         [
             "{f}, row 1, column F: unknown column 'Other stuff'; valid columns: Month, Portfolio, Average net assets, Days, "
-            "Management fee, Other expenses, 12b-1 fees, Interest, Taxes, Brokerage, Extraordinary expenses, Waiver booked.",
+            "Management fee, Other expenses, 12b-1 fees, Interest, Taxes, Brokerage, Extraordinary expenses, Waiver booked, "
+            "Share class.",
             "{f}, row 1: missing column 'Other expenses'.",
         ],
     ),

@@ -1,6 +1,6 @@
 """The month's actuals: reading CSV or XLSX, and checking every cell before anything is computed.
 
-One row per portfolio per month. Columns (names matched ignoring case, spaces and punctuation):
+One row per portfolio (or share class of it) per month. Columns (names matched ignoring case, spaces and punctuation):
 
     month                     YYYY-MM, or any date in the month (2008-01-31, 1/31/2008)
     portfolio                 as in Schedule A, typed loosely
@@ -12,6 +12,9 @@ One row per portfolio per month. Columns (names matched ignoring case, spaces an
     interest, taxes, brokerage, extraordinary expenses
     waiver booked             optional: the waiver / reimbursement already booked for the month in the
                               ledger (negative for a reversal); blank or absent: the month is not reconciled
+    share class               optional: the row is for one class ("A", "Class A"); blank or absent: the whole
+                              portfolio (ActualRow.share_class None). Required where the Schedule A in force
+                              prices the portfolio per class; checked by xlcap/report/actual_classes.py
 
 Every problem is reported at once, with file, row and column; InputFileError carries them all.
 A blank in a column the limit needs is an error, never 0; an XLSX formula without a stored value
@@ -33,6 +36,7 @@ from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import MOST_DOLLARS
 from xlcap.parse import parse_amount, parse_date
+from xlcap.report.actual_classes import class_label, mixed_problems, read_class
 from xlcap.report.sheetfile import letter, read_rows, shown, uncalculated
 
 COVERED = ("management_fee", "other_expenses")
@@ -52,6 +56,7 @@ COLUMN_TITLES = {
     "brokerage": "Brokerage",
     "extraordinary": "Extraordinary expenses",
     "waiver_booked": "Waiver booked",
+    "share_class": "Share class",
 }
 # Names accountants use for each column; matched after name_key-style folding.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -101,6 +106,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "expense reimbursement booked",
         "reimbursement booked",
     ),
+    "share_class": ("share class", "class", "share class name", "class name"),
 }
 _HEADER_KEYS = {re.sub(r"[^a-z0-9]", "", alias.lower()): column for column, aliases in ALIASES.items() for alias in aliases}
 TOO_LARGE = f"{MOST_DOLLARS:,.0f}"
@@ -209,7 +215,8 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
         raise InputFileError(problems)
 
     records: list[dict[str, object]] = []
-    seen: dict[tuple[str, pd.Period], int] = {}
+    seen: dict[tuple[str, str | None, pd.Period], int] = {}
+    keys: list[tuple[str, str | None, pd.Period, str]] = []  # for mixed_problems: whole portfolio and classes in one month
     for n, row in rows:
         cells = {column: (row[i] if i < len(row) else None) for column, i in columns.items()}
         where = f"{path}, row {n}"
@@ -238,16 +245,30 @@ def read_actuals(path: Path | str, history: History, month: pd.Period | None = N
         if "waiver_booked" in columns:
             record["waiver_booked"] = _booked(cell("waiver_booked"), where, columns, problems)
         record["days"] = _days(cell("days"), record["month"], where, columns, problems)
-        if name is not None and isinstance(record["month"], pd.Period):
-            key = (name, record["month"])
+        share_class = None
+        if "share_class" in columns:
+            before = len(problems)
+            spot = f"{where}, column {letter(columns['share_class'])} (Share class)"
+            share_class = read_class(cell("share_class"), name, record["month"], history, spot, problems)
+            record["share_class"] = share_class
+            class_ok = len(problems) == before
+        else:
+            class_ok = True
+        if name is not None and isinstance(record["month"], pd.Period) and class_ok:
+            key = (name, share_class, record["month"])
             if key in seen:
                 problems.append(
                     f"{where}: duplicate of row {seen[key]} ({name}, {record['month']}); valid: one row per portfolio and month."
+                    if share_class is None
+                    else f"{where}: duplicate of row {seen[key]} ({class_label(name, share_class)}, {record['month']}); "
+                    "valid: one row per portfolio, share class and month."
                 )
             else:
                 seen[key] = n
+                keys.append((name, share_class, record["month"], where))
         records.append(record)
 
+    problems += mixed_problems(keys)
     if not records:
         problems.append(f"{path}: no data rows under the header; valid: one row per portfolio and month.")
     if month is not None and not problems and not any(r["month"] == month for r in records):

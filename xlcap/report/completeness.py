@@ -15,6 +15,11 @@ drop out of their workbook. Both are errors, reported at once with the cells' ow
   new in Amendment No. 12, starts on December 3, 2007). It is then left out of the manager's
   workbook, and the workbook's Notes, the console and the manifest name it and say why.
 
+Where the actuals carry share classes both rules are per class ("Acme Income Portfolio, Class B"):
+a class's year to date is its own, and a manager's portfolio priced per class in the month needs a
+row for each class the schedule in force lists (xlcap/report/actual_classes.py). A month in which a
+class's row would be refused (a whole-portfolio row once the limits are per class) is not missing.
+
 A year to date that starts after January (a portfolio launched in December, or a file that starts
 in November) is not an error: the workbook and the console say where it starts (CapReport.ytd_notes).
 """
@@ -26,8 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from xlcap.agreements.names import class_key
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError
+from xlcap.report.actual_classes import admits, class_label, listed_classes, per_class, schedule_rows
 from xlcap.report.actuals import Actuals, month_end
 from xlcap.report.compute import schedule_state
 from xlcap.report.recipients import Manager
@@ -39,27 +46,32 @@ def check_complete(
     """Raise InputFileError listing every missing row; return, per manager (None: the Trust), the portfolios left
     out of the workbook and why."""
     source = actuals.source
-    months: dict[str, set[pd.Period]] = {}
-    started: dict[str, pd.Period] = {}  # each portfolio's first month in the file, any year
+    Key = tuple[str, str | None]  # (portfolio, share class or None for the whole portfolio)
+    months: dict[Key, set[pd.Period]] = {}
+    started: dict[Key, pd.Period] = {}  # each portfolio's (or class's) first month in the file, any year
     for r in actuals.rows:
-        started[r.portfolio] = min(started.get(r.portfolio, r.month), r.month)
+        key = (r.portfolio, r.share_class)
+        started[key] = min(started.get(key, r.month), r.month)
         if r.month.year == month.year and r.month <= month:
-            months.setdefault(r.portfolio, set()).add(r.month)
+            months.setdefault(key, set()).add(r.month)
     problems: list[str] = []
     reported: set[str] = set()  # portfolios already named for the report month
     year_start = pd.Period(year=month.year, month=1, freq="M")
-    for portfolio, present in months.items():
+    for (portfolio, share_class), present in months.items():
         # From the year's start if the file shows it earlier (a missing January is a gap then), else from its first row.
-        first = max(started[portfolio], year_start)
+        first = max(started[portfolio, share_class], year_start)
         missing = [
             m
             for m in pd.period_range(first, month, freq="M")
-            if m not in present and schedule_state(history, portfolio, month_end(m))[2] is None
+            if m not in present
+            and schedule_state(history, portfolio, month_end(m))[2] is None
+            and admits(schedule_rows(history, portfolio, m)[1], portfolio, share_class)
         ]
         if missing:
             reported.update([portfolio] if month in missing else [])
             problems.append(
-                f"{source}: no row for {portfolio} in {', '.join(map(str, missing))}, inside its year to date ({first} to "
+                f"{source}: no row for {class_label(portfolio, share_class)} in {', '.join(map(str, missing))}, "
+                f"inside its year to date ({first} to "
                 f"{month}) with a Schedule A in force; a missing month would change the year-to-date limit and "
                 f"waiver. Valid: one row for each month from {first} through {month}, with that month's figures."
             )
@@ -67,12 +79,18 @@ def check_complete(
     for manager in managers:
         left_out = []
         for portfolio in manager.portfolios:
-            if month in months.get(portfolio, ()) or portfolio in reported:
+            if portfolio in reported:
+                continue
+            given = {c for (p, c), got in months.items() if p == portfolio and month in got}
+            if given:
+                left_out += _missing_classes(
+                    history, portfolio, month, given, started, f"{source}: ", manager.name, recipients, problems
+                )
                 continue
             amendment, row, lapsed = schedule_state(history, portfolio, month_end(month))
             if lapsed is not None:
                 left_out.append((portfolio, f"{lapsed}: no limit in force"))
-            elif amendment is not None and row is not None and row.new_portfolio and portfolio not in started:
+            elif amendment is not None and row is not None and row.new_portfolio and all(p != portfolio for p, _ in started):
                 left_out.append((portfolio, f"new in Amendment No. {amendment.number}: no actuals yet"))
             else:
                 assert amendment is not None
@@ -91,6 +109,44 @@ def check_complete(
     absent[None] = tuple(
         (p, f"in force under Amendment No. {in_force.number if in_force else ''}")
         for p in listed
-        if month not in months.get(p, ()) and schedule_state(history, p, month_end(month))[2] is None
+        if not any(month in got for (q, _), got in months.items() if q == p)
+        and schedule_state(history, p, month_end(month))[2] is None
     )
     return absent
+
+
+def _missing_classes(
+    history: History,
+    portfolio: str,
+    month: pd.Period,
+    present: set[str | None],
+    started: dict[tuple[str, str | None], pd.Period],
+    source: str,
+    manager: str,
+    recipients: Path,
+    problems: list[str],
+) -> list[tuple[str, str]]:
+    """A manager's portfolio with rows in the month but priced per class: each class the schedule in force lists needs
+    its row (problems appended). A class new in that amendment with no row in the file yet has not started: it is
+    left out, named with why, as a new portfolio is."""
+    amendment, rows = schedule_rows(history, portfolio, month)
+    if amendment is None or not per_class(rows) or schedule_state(history, portfolio, month_end(month))[2] is not None:
+        return []
+    left_out = []
+    # Keys, not spellings: an earlier amendment may spell a class differently from the one whose spelling the rows carry.
+    given = {class_key(c) for c in present if c is not None}
+    ever = {class_key(c) for p, c in started if p == portfolio and c is not None}
+    for share_class in listed_classes(rows):
+        if class_key(share_class) in given:
+            continue
+        row = next(r for r in rows if r.share_classes and share_class in r.share_classes)
+        label = class_label(portfolio, share_class)
+        if row.new_portfolio and class_key(share_class) not in ever:
+            left_out.append((label, f"new in Amendment No. {amendment.number}: no actuals yet"))
+            continue
+        problems.append(
+            f"{source}no row for {month} for {label}, which manager {manager} is responsible for "
+            f"({recipients}); {amendment.label} prices {portfolio} per share class ({', '.join(listed_classes(rows))}). "
+            "Valid: a row for each class the Schedule A in force lists."
+        )
+    return left_out

@@ -21,7 +21,8 @@ from xlcap.agreements.recoupment import Ledger, MonthFigures, RecoupmentRules, l
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actuals import Actuals, read_actuals
+from xlcap.report.actual_classes import class_label, mixed_problems
+from xlcap.report.actuals import ActualRow, Actuals, read_actuals
 from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
 
@@ -81,7 +82,8 @@ def series_of(row: object) -> Series:
 def read_actuals_path(path: Path | str, history: History) -> Actuals:
     """A single actuals file, or every .csv/.xlsx in a folder (monthly files across years), as one set of rows.
 
-    A portfolio's month in two files is refused with both files named, never silently chosen.
+    A portfolio's (or share class's) month in two files is refused with both files named, never silently chosen;
+    so is a month given for the whole portfolio in one file and per class in another.
     """
     path = Path(path)
     if not path.is_dir():
@@ -90,7 +92,7 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
     if not files:
         raise InputFileError([f"{path}: no actuals files (.csv or .xlsx) in the folder; valid: monthly actuals files."])
     problems: list[str] = []
-    rows: dict[tuple[Series, pd.Period], tuple[object, Path]] = {}
+    rows: dict[tuple[Series, pd.Period], tuple[ActualRow, Path]] = {}
     for file in files:
         try:
             got = read_actuals(file, history)
@@ -98,16 +100,19 @@ def read_actuals_path(path: Path | str, history: History) -> Actuals:
             problems += exc.problems
             continue
         for r in got.rows:
-            key = (series_of(r), r.month)
+            key = (series_of(r), r.month)  # (portfolio, share class) and month
             if key in rows:
                 other = rows[key][1]
-                who = r.portfolio + (f", Class {key[0][1]}" if key[0][1] else "")
-                problems.append(f"{file}, row {r.source_row}: {who} {r.month} is also in {other}; valid: each month in one file.")
+                problems.append(
+                    f"{file}, row {r.source_row}: {class_label(r.portfolio, r.share_class)} {r.month} is also in {other}; "
+                    "valid: each month in one file."
+                )
             else:
                 rows[key] = (r, file)
+    problems += mixed_problems((r.portfolio, r.share_class, r.month, f"{f}, row {r.source_row}") for r, f in rows.values())
     if problems:
         raise InputFileError(problems)
-    return Actuals(tuple(r for r, _ in rows.values()), str(path))  # type: ignore[misc]
+    return Actuals(tuple(r for r, _ in rows.values()), str(path))
 
 
 @dataclass(frozen=True)
