@@ -219,6 +219,7 @@ def _terms(path: Path) -> dict[str, tuple[object, ...]]:
     for r in rows[start:]:
         if not r[0]:
             break
+        assert r[5] is None  # the clause runs on into an empty cell, never cut off by a neighbour
         out[str(r[0])] = r[1:5]
     return out
 
@@ -230,7 +231,7 @@ def test_term_tracker_with_days_left_and_a_recorded_continuance(data_dir: Path, 
     (jan,) = convert([build(tmp_path / "jan.xlsx", "2008-01")], tmp_path / "lo")
     terms = _terms(jan)
     # Lazard: term ends April 30, 2008; from January 31: 29 (Feb) + 31 (Mar) + 30 (Apr) = 90 days
-    assert terms["Lazard Mid-Cap Portfolio"][1:] == (90, "Amendment No. 12, section 3", "None")  # the term clause: agreement.toml
+    assert terms["Lazard Mid-Cap Portfolio"][1:] == (90, "None", "Amendment No. 12, section 3")  # the term clause: agreement.toml
     assert terms[BATTERYMARCH][:2] == ("Permanent", None)
     events = data_dir / "events.toml"
     events.write_text(events.read_text(encoding="utf-8").replace("continuance = []", """[[continuance]]
@@ -241,7 +242,7 @@ reference = "Board minutes, February 20, 2008, item 7"
 """), encoding="utf-8")  # fmt: skip
     feb = build(tmp_path / "feb.xlsx", "2008-02", history=load_history(data_dir))
     (again,) = convert([feb], tmp_path / "lo2")
-    end, days, basis, continued = _terms(again)["Lazard Mid-Cap Portfolio"]
+    end, days, continued, basis = _terms(again)["Lazard Mid-Cap Portfolio"]
     # from February 29, 2008 to April 30, 2009: 306 days to December 31, 2008, then 31 + 28 + 31 + 30 = 120: 426
     assert (str(end)[:10], days, continued) == ("2009-04-30", 426, "Yes")
     assert "continuance approved 2008-02-20" in str(basis)

@@ -241,18 +241,3 @@ def test_a_year_spanning_two_amendments_uses_each_in_its_months(data_dir: Path, 
     assert (feb["Limit $ (YTD)"], feb[WAIVER_YTD], feb[WAIVER]) == (337_773.23, 0, -10_601.09)
     notes = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Notes"].iter_rows(min_row=4, values_only=True) if r[0]}
     assert notes["Schedule version"] == "Amendment No. 12, dated 2007-11-01; Amendment No. 13, dated 2008-02-01"
-
-
-@needs_libreoffice
-def test_the_terms_table_gives_each_term_its_days_left_and_the_clause_it_rests_on(recalculated: dict[str, Path]) -> None:
-    # February 2008, month end 2008-02-29; Lazard Mid-Cap's term ends 2008-04-30 ("until April 30, 2008", section 3
-    # of the agreement as amended by No. 12): days left = March 31 + April 30 = 61.
-    ws = openpyxl.load_workbook(recalculated["hand-2008-02"], data_only=True)["Summary"]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    top = next(i for i, r in enumerate(rows) if r[:5] == ["Portfolio", "Term end", "Days left", "Continuance on record",
-                                                           "Term rests on"])  # fmt: skip
-    lazard = rows[top + 1]
-    assert lazard[0] == "Lazard Mid-Cap Portfolio"
-    assert (lazard[1].date().isoformat(), lazard[2], lazard[3]) == ("2008-04-30", 61, "None")  # type: ignore[union-attr]
-    assert lazard[4] == "Amendment No. 12, section 3"
-    assert lazard[5] is None  # the clause runs on into an empty cell, never cut off by a neighbour

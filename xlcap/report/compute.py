@@ -253,8 +253,10 @@ def compute(
         )
     if problems:
         raise InputFileError(problems)
-    rank = {key: i for i, key in enumerate(sorted(used, key=lambda k: (used[k][0].date, used[k][0].rows.index(used[k][1]))))}
-    keys = sorted(used, key=rank.__getitem__)
+    # Schedule A order, as filed: by amendment date, then the row's place in it (found by identity, once per
+    # amendment: rows.index() compared rows field by field, n^2 over a 1,000-portfolio schedule)
+    place = {id(row): i for amendment in {id(a): a for a, _ in used.values()}.values() for i, row in enumerate(amendment.rows)}
+    keys = sorted(used, key=lambda k: (used[k][0].date, place[id(used[k][1])]))
     return CapReport(
         month, method, tuple(out), [used[k] for k in keys], [t for k in keys for t in tiers_of[k]], actuals.source,
         near_share, tolerance,
