@@ -166,3 +166,14 @@ def test_class_groups_are_separate_ledgers() -> None:
 def test_bad_settings_name_the_setting_and_what_is_valid(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=r"recoupment .*(valid|positive)"):
         RecoupmentRules(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("dollars", "cents"),
+    [(1.23, 123), (-1.23, -123), (0.005, 1), (-0.005, -1), (2.675, 268), (1_234_567.89, 123_456_789), (1e-7, 0), (0.0, 0)],
+)
+def test_amounts_become_whole_cents_as_excel_rounds_them(dollars: float, cents: int) -> None:
+    # Hand-worked: Excel's ROUND(2.675, 2) is 2.68 (the 15-digit decimal, half away from zero), not Python's 2.67.
+    from xlcap.agreements.recoupment import _cents
+
+    assert _cents(dollars) == cents

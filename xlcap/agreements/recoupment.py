@@ -131,6 +131,9 @@ class _Bucket:
 
 def _cents(dollars: float) -> int:
     """Dollars as whole cents; the month-end computation's figures are already rounded to cents."""
+    cents = round(dollars * 100)
+    if abs(dollars * 100 - cents) < 1e-6:  # already at a cent (nearly all figures): no half cent to round
+        return int(cents)
     return int(excel_round(dollars) * 100 + (0.5 if dollars >= 0 else -0.5))
 
 

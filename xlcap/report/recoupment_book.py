@@ -23,7 +23,7 @@ from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
 from xlcap.report.actual_classes import class_label, mixed_problems
 from xlcap.report.actuals import ActualRow, Actuals, read_actuals
-from xlcap.report.compute import annual_limit, compute, row_tiers, schedule_state
+from xlcap.report.compute import Tier, annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
@@ -154,6 +154,7 @@ def monthly_figures(
     for m in actuals.months():
         if m <= through:
             by_year[m.year] = max(by_year.get(m.year, m), m)
+    tiers_at: dict[tuple[Series, int], list[Tier] | None] = {}  # each year's schedule row, looked up once per series
     for year in sorted(by_year):
         under: dict[Series, dict[int, float]] = {}
         for r in compute(actuals, by_year[year], history).rows:
@@ -162,10 +163,14 @@ def monthly_figures(
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(key, {})
                 for origin in range(min(by_year), year):
-                    amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
-                    if amendment is None or row is None or lapsed is not None:
+                    if (key, origin) not in tiers_at:
+                        amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
+                        live = amendment is not None and row is not None and lapsed is None
+                        tiers_at[key, origin] = row_tiers(amendment, row) if live else None  # type: ignore[arg-type]
+                    tiers = tiers_at[key, origin]
+                    if tiers is None:
                         continue
-                    annual = annual_limit(row_tiers(amendment, row), r.average_net_assets)
+                    annual = annual_limit(tiers, r.average_net_assets)
                     running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
             out.setdefault(key, []).append(
