@@ -240,11 +240,13 @@ def test_the_mail_names_each_class(tmp_path: Path) -> None:
     assert f"Capped this month: 1 ({INCOME}, Class B)." in body
 
 
-def test_a_class_spelt_class_x_is_not_named_twice() -> None:
-    from xlcap.mail.message import _line_name
+def test_a_class_is_named_once_and_as_the_trade_says_it() -> None:
+    from xlcap.agreements.names import class_label
 
-    assert _line_name(INCOME, "Class B") == _line_name(INCOME, "B") == f"{INCOME}, Class B"
-    assert _line_name(INCOME, None) == _line_name(INCOME, " ") == INCOME
+    assert class_label(INCOME, "Class B") == class_label(INCOME, "B") == f"{INCOME}, Class B"  # never "Class Class B"
+    assert class_label(INCOME, "R6") == f"{INCOME}, Class R6"
+    assert class_label(INCOME, "Investor") == class_label(INCOME, "Investor Class") == f"{INCOME}, Investor Class"
+    assert class_label(INCOME, None) == class_label(INCOME, " ") == INCOME
 
 
 AMOUNT = st.integers(0, 5_000_000).map(lambda cents: cents / 100)

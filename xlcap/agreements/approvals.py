@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from xlcap.agreements.names import NameIndex, class_key
+from xlcap.agreements.names import NameIndex, class_key, class_label
 from xlcap.agreements.recoupment import Approval
 from xlcap.errors import ScheduleDataError
 from xlcap.money import MOST_DOLLARS
@@ -46,7 +46,7 @@ class RecordedApproval:
 
     def describe(self) -> str:
         what = ALL_ELIGIBLE if self.amount is None else f"{self.amount:,.2f}"
-        who = self.portfolio + (f", Class {self.share_class}" if self.share_class else "")
+        who = class_label(self.portfolio, self.share_class)
         return f"{who}: {what} approved {self.on.isoformat()} ({self.reference})"
 
 

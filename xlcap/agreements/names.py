@@ -56,6 +56,17 @@ def class_name(share_class: str) -> str:
     return text
 
 
+def class_words(share_class: str) -> str:
+    """How a class is said: "Class A", "Class R6" for a letter or code; "Investor Class" for a word (never "Class Class B")."""
+    name = class_name(share_class) or share_class.strip()
+    return f"{name} Class" if len(name) > 3 and name.replace(" ", "").isalpha() else f"Class {name}"
+
+
+def class_label(portfolio: str, share_class: str | None) -> str:
+    """A portfolio, or one class of it, as sheets and messages name it: "Acme Income Portfolio, Class B"."""
+    return portfolio if not share_class or not share_class.strip() else f"{portfolio}, {class_words(share_class)}"
+
+
 def class_key(share_class: str) -> str:
     """The matching key of a share class: "Class A", "A", "a" and " class  b " read as "A" and "B".
 

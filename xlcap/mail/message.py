@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
+from xlcap.agreements.names import class_label
 from xlcap.report.status import CAPPED, DEFAULT_NEAR_SHARE, NEAR_LIMIT, REVERSAL, percent
 from xlcap.report.words import WORDS
 
@@ -149,7 +150,7 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
     share_class = header.index("Class") if "Class" in header else None  # per-class rows: each named with its class
     lines = tuple(
         PortfolioLine(
-            _line_name(str(r[col["Portfolio"]]), r[share_class] if share_class is not None else None),
+            class_label(str(r[col["Portfolio"]]), str(r[share_class] or "") if share_class is not None else None),
             str(r[col["Status"]]),
             _number(r[col[WORDS["waiver"]]]),
             _number(r[col[WORDS["ytd_waiver"]]]),
@@ -161,14 +162,6 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
     )
     month_end = max((c.date() for c in months), default=dt.date.min)
     return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted, method, late, absent)
-
-
-def _line_name(portfolio: str, share_class: object) -> str:
-    """ "Acme Income Portfolio, Class B": the class as Schedule A spells it, never "Class Class B"."""
-    if share_class is None or not str(share_class).strip():
-        return portfolio
-    named = str(share_class).strip()
-    return f"{portfolio}, {named if named.lower().startswith('class') else f'Class {named}'}"
 
 
 def _money(amount: float) -> str:

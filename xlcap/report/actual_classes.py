@@ -27,22 +27,12 @@ from collections.abc import Iterable
 import pandas as pd
 
 from xlcap.agreements.lookup import row_for_class
-from xlcap.agreements.names import class_key
+from xlcap.agreements.names import class_key, class_words
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
 from xlcap.errors import InvalidInputError
 from xlcap.report.sheetfile import shown
 
 WHOLE = "the whole portfolio"
-
-
-def class_words(share_class: str) -> str:
-    """ "Class B" for a class the data spells "B" or "Class B": never "Class Class B" (the mail's rule too)."""
-    return share_class if share_class.lower().startswith("class") else f"Class {share_class}"
-
-
-def class_label(portfolio: str, share_class: str | None) -> str:
-    """A portfolio, or one class of it, as messages name it."""
-    return portfolio if share_class is None else f"{portfolio}, {class_words(share_class)}"
 
 
 def schedule_rows(history: History, portfolio: str, month: pd.Period) -> tuple[Amendment | None, tuple[ScheduleRow, ...]]:

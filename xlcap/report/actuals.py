@@ -32,11 +32,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from xlcap.agreements.names import class_label
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import MOST_DOLLARS
 from xlcap.parse import parse_amount, parse_date
-from xlcap.report.actual_classes import class_label, mixed_problems, read_class
+from xlcap.report.actual_classes import mixed_problems, read_class
 from xlcap.report.sheetfile import letter, read_rows, shown, uncalculated
 
 COVERED = ("management_fee", "other_expenses")

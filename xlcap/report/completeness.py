@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from xlcap.agreements.names import class_key
+from xlcap.agreements.names import class_key, class_label
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError
-from xlcap.report.actual_classes import admits, class_label, listed_classes, per_class, schedule_rows
+from xlcap.report.actual_classes import admits, listed_classes, per_class, schedule_rows
 from xlcap.report.actuals import Actuals, month_end
 from xlcap.report.compute import schedule_state
 from xlcap.report.recipients import Manager

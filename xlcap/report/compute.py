@@ -32,7 +32,7 @@ import pandas as pd
 
 from xlcap.agreements.limits import days_in_year
 from xlcap.agreements.lookup import class_shown
-from xlcap.agreements.names import class_key
+from xlcap.agreements.names import class_key, class_label
 from xlcap.agreements.schedule import Amendment, History, ScheduleRow
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
@@ -113,7 +113,7 @@ class CapReport:
         """Portfolios (or classes: "Portfolio, Class B") whose year to date starts after the fiscal year's first month."""
         first: dict[str, pd.Period] = {}
         for r in self.rows:  # the year to date runs per class, so a class can start late on its own
-            name = r.portfolio + (f", Class {r.share_class}" if r.share_class else "")
+            name = class_label(r.portfolio, r.share_class)
             first[name] = min(first.get(name, r.month), r.month)
         starts: dict[pd.Period, list[str]] = {}
         for name, month in first.items():

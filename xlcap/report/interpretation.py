@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from xlcap.agreements.limits import Limit
+from xlcap.agreements.names import class_label
 from xlcap.agreements.schedule import Interpretation
 from xlcap.money import excel_round
 from xlcap.report.compute import CapReport
@@ -101,7 +102,7 @@ def write_block(sheets: Sheets, ws: Worksheet, r: int, rows: Sequence[MonthRecor
         r += 1
         source = where[(lit.portfolio, lit.share_class)]
         applied = {"waiver": rows[source - 4].waiver, "ytd_waiver": rows[source - 4].ytd_waiver}
-        ws.write_string(r, 0, lit.portfolio + (f", Class {lit.share_class}" if lit.share_class else ""), fmt["text"])
+        ws.write_string(r, 0, class_label(lit.portfolio, lit.share_class), fmt["text"])
         for c, name, literal in ((1, "waiver", lit.waiver), (4, "ytd_waiver", lit.ytd_waiver)):
             ws.write_formula(r, c, f"={cell(source, col[name])}", fmt["money"], applied[name])
             ws.write_number(r, c + 1, literal, fmt["money"])

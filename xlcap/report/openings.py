@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlcap.agreements.collection import Agreements
+from xlcap.agreements.names import class_key, class_label
 from xlcap.errors import InputFileError, InvalidInputError
+from xlcap.report.actual_classes import spelling
 from xlcap.report.sheetfile import read_rows
 
 COLUMNS = ("agreement", "portfolio", "share class", "fiscal year", "amount")
@@ -72,12 +74,16 @@ def read_openings(path: Path | str, agreements: Agreements) -> tuple[Opening, ..
                 ok = False
             else:
                 portfolio = resolved
-        share_class = cell("share class")
-        if share_class:  # actuals are per portfolio: a class balance could never be repaid from them
-            problems.append(
-                f"{where}, column Share class: {share_class!r}; valid: empty (actuals are per portfolio, so the ledger is too)."
-            )
-            ok = False
+        share_class = ""  # named as the actuals' class is (the agreement's spelling), so the two meet in one ledger
+        if typed_class := cell("share class"):
+            if not class_key(typed_class):
+                problems.append(
+                    f"{where}, column Share class: {typed_class!r} is not a class name; valid: a share class such as A "
+                    "or Class A, or empty for the whole portfolio."
+                )
+                ok = False
+            elif history is not None and portfolio:
+                share_class = spelling(history, portfolio, class_key(typed_class))
         year_text = cell("fiscal year").removesuffix(".0")
         year = int(year_text) if year_text.isdigit() else 0
         if not 1990 <= year <= 2100:
@@ -95,7 +101,8 @@ def read_openings(path: Path | str, agreements: Agreements) -> tuple[Opening, ..
             key = (agreement, portfolio, share_class, year)
             if key in seen:
                 problems.append(
-                    f"{where}: {portfolio}, fiscal year {year} is also on row {seen[key]}; valid: one row per portfolio and year."
+                    f"{where}: {class_label(portfolio, share_class)}, fiscal year {year} is also on row {seen[key]}; "
+                    "valid: one row per portfolio (and share class) and year."
                 )
                 continue
             seen[key] = n

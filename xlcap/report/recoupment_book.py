@@ -17,11 +17,12 @@ import pandas as pd
 
 from xlcap.agreements.approvals import RecordedApproval
 from xlcap.agreements.limits import days_in_year
+from xlcap.agreements.names import class_label
 from xlcap.agreements.recoupment import Ledger, MonthFigures, RecoupmentRules, ledger
 from xlcap.agreements.schedule import History
 from xlcap.errors import InputFileError, InvalidInputError
 from xlcap.money import excel_round
-from xlcap.report.actual_classes import class_label, mixed_problems
+from xlcap.report.actual_classes import mixed_problems, spelling
 from xlcap.report.actuals import ActualRow, Actuals, read_actuals
 from xlcap.report.compute import Tier, annual_limit, compute, row_tiers, schedule_state
 from xlcap.report.openings import Opening
@@ -129,7 +130,7 @@ class PortfolioRecoupment:
 
     @property
     def label(self) -> str:
-        return self.portfolio + (f", Class {self.share_class}" if self.share_class else "")
+        return class_label(self.portfolio, self.share_class)
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,14 @@ def recoupment_book(
     for o in openings:
         if o.agreement == history.id:
             opened.setdefault((o.portfolio, o.share_class or None), {})[o.fiscal_year] = o.amount
+    # an approval names its class by key ("INVESTOR"); a series by the agreement's spelling ("Investor"), as actuals do
+    approved = [(a.portfolio, spelling(history, a.portfolio, a.share_class) if a.share_class else None) for a in recorded]
     order = {name: i for i, name in enumerate(history.names.canonical)}
     keys = sorted({*figures, *opened}, key=lambda k: (order.get(k[0], len(order)), k[1] or ""))
     out: list[PortfolioRecoupment] = []
     for key in keys:
         months = figures.get(key, [])
-        mine = [a.approval for a in recorded if (a.portfolio, a.share_class) == key]
+        mine = [a.approval for a, series in zip(recorded, approved, strict=True) if series == key]
         book = ledger(months, rules, opened.get(key), mine, as_of)
         out.append(_series(key, book, months, as_of))
     return RecoupmentBook(history.id, as_of, rules, "", tuple(out), recorded)

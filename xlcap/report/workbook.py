@@ -16,6 +16,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from xlcap.agreements.names import class_label
 from xlcap.report import reconcile as reconcile
 from xlcap.report.actuals import COLUMN_TITLES, EXPENSES
 from xlcap.report.compute import METHODS, CapReport, schedule_key
@@ -120,7 +121,7 @@ def _write_schedule(sheets: Sheets, ws: Worksheet) -> dict[str, int]:
     r = first_tier
     for tier in report.tiers:
         ws.write_number(r, 0, tier.amendment, fmt["integer"])
-        ws.write_string(r, 1, tier.portfolio + (f", Class {tier.classes}" if tier.classes else ""), fmt["text"])
+        ws.write_string(r, 1, class_label(tier.portfolio, tier.classes), fmt["text"])
         ws.write_number(r, 2, tier.lower, fmt["money0"])
         ws.write_number(r, 3, tier.upper, fmt["tier_to"])
         ws.write_number(r, 4, tier.rate, fmt["rate"])

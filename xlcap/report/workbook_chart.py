@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from xlcap.agreements.names import class_label
 from xlcap.report.columns import summary_layout
 from xlcap.report.words import WORDS
 from xlcap.report.workbook_sheets import FIRST, Sheets, cell, value
@@ -34,7 +35,7 @@ def write_chart(sheets: Sheets, ws: Worksheet, summary_rows: tuple[int, int]) ->
         name = f"=Summary!{cell(source, col['portfolio'])}"
         if rec.share_class:  # one bar per class: each has its own limit
             name += f'&", Class "&Summary!{cell(source, col["share_class"])}'
-        label = rec.portfolio + (f", Class {rec.share_class}" if rec.share_class else "")
+        label = class_label(rec.portfolio, rec.share_class)
         ws.write_formula(r, 0, name, fmt["text"], label)
         ws.write_formula(r, 1, f"=Summary!{cell(source, col['gross'])}", fmt["ratio"], value(rec.gross_ratio))
         ws.write_formula(r, 2, f"=Summary!{cell(source, col['limit'])}", fmt["ratio"], rec.limit)

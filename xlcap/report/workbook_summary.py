@@ -14,6 +14,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from xlcap.agreements.names import class_label
 from xlcap.report import interpretation as interpretation
 from xlcap.report import reconcile as reconcile
 from xlcap.report.columns import BY_NAME, LIMITED, UNLIMITED, Layout, headers, summary_layout, ytd_layout
@@ -144,7 +145,7 @@ def _reconciliation(
     for rec in rows:
         r += 1
         source = _source(where, rec)
-        ws.write_string(r, 0, rec.portfolio + (f", Class {rec.share_class}" if rec.share_class else ""), fmt["text"])
+        ws.write_string(r, 0, class_label(rec.portfolio, rec.share_class), fmt["text"])
         for c, name in enumerate(RECONCILIATION[1:], start=1):
             ref = f"='Year to date'!{cell(source, ytd.at[name])}"
             ws.write_formula(r, c, ref, fmt[styles[c]], value(ytd.value(name, rec)))
