@@ -309,3 +309,14 @@ def test_the_recoupment_sheet_reads_each_class_from_its_own_year_to_date_row(tmp
     rows = {r[0].row for r in month_table}
     assets = {r[1]: r[2] for i, r in enumerate(values.iter_rows(values_only=True), start=1) if i in rows}
     assert assets == {"A": 36_500_000, "B": 18_250_000}
+
+
+@needs_libreoffice
+def test_a_whole_portfolio_beside_classes_shows_no_class_not_0(tmp_path: Path) -> None:
+    # Seen in a rendered Acme workbook: Growth's empty Class cell on the Summary showed "0" (a formula to a blank cell).
+    context = WorkbookContext("Acme Funds Trust", None, dt.datetime(2008, 2, 3, 9, 30), "hand-classes")
+    path = write_workbook(compute(Actuals(ROWS, "hand-classes"), JAN, ACME), tmp_path / "jan.xlsx", context)
+    (recalculated,) = convert([path], tmp_path / "lo")
+    for book_path in (path, recalculated):
+        summary = _table(openpyxl.load_workbook(book_path, data_only=True)["Summary"], "Portfolio", "Class")
+        assert set(summary) == {(GROWTH, None), (INCOME, "A"), (INCOME, "B")}, book_path.parent.name

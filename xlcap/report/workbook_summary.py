@@ -81,8 +81,11 @@ def write_summary(
             name, style = column.name, fmt[column.style]
             if name == "portfolio":
                 ws.write_string(r, col, rec.portfolio, style)
-            elif name == "share_class":
-                ws.write_formula(r, col, _formula(name, source, ytd), style, rec.share_class or "")
+            elif name == "share_class":  # a name, as the portfolio is: a formula to a blank cell would show 0
+                if rec.share_class:
+                    ws.write_string(r, col, rec.share_class, style)
+                else:
+                    ws.write_blank(r, col, None, style)
             elif name == "note":
                 marked = rec.portfolio in interpreted
                 ws.write_string(r, col, interpretation.MARKER if marked else "", fmt["caution" if marked else "text"])
