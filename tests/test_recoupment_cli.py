@@ -156,3 +156,25 @@ def test_an_opening_balance_with_a_class_opens_that_classs_ledger(capsys: pytest
     assert b["by_fiscal_year"] == [
         {"fiscal_year": 2009, "waived": 700.0, "repaid": 400.0, "expired": 0.0, "available": 300.0, "expires_on": "2012-12-31"}
     ]
+
+
+def test_an_opening_from_before_the_actuals_is_capped_by_its_own_years_schedule(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found by review: years of origin began at the first year of actuals, so an older opening took today's cap.
+    January 2011, Zeta Growth: Amendment 2's 1.10% on 36,500,000 over 31/365 days = 34,100; covered 25,000 + 5,100
+    = 30,100. The FY 2008 opening (5,000, until December 31, 2011) is capped by 2008's 1.00% (Amendment 1):
+    31,000 - 30,100 = 900 repaid (not 34,100 - 30,100 = 4,000); 4,100 left."""
+    actuals = tmp_path / "2011-01.csv"
+    actuals.write_text(
+        "Month,Portfolio,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,Brokerage,"
+        "Extraordinary expenses\n2011-01,Zeta Growth Portfolio,36500000,31,25000,5100,0,0,0,0,0\n"
+    )
+    openings = tmp_path / "openings.csv"
+    openings.write_text("Agreement,Portfolio,Share class,Fiscal year,Amount\nzeta,Zeta Growth Portfolio,,2008,5000\n")
+    code, out, err = run(
+        capsys, *ZETA, "recoupment", "--as-of", "2011-01-31", "--actuals", str(actuals), "--openings", str(openings), "--json"
+    )
+    assert (code, err) == (0, "")
+    growth = json.loads(out)["portfolios"][0]
+    assert (growth["repaid_this_month"], growth["available"]) == (900.0, 4100.0)

@@ -156,6 +156,10 @@ def monthly_figures(
         if m <= through:
             by_year[m.year] = max(by_year.get(m.year, m), m)
     tiers_at: dict[tuple[Series, int], list[Tier] | None] = {}  # each year's schedule row, looked up once per series
+    # Years of origin reach back past the first year of actuals (opening balances), as far as the window and the
+    # first schedule on file allow: an opening from a year before the actuals is capped by its own year's schedule.
+    span = rules.window + 1 if rules.window_unit == "fiscal_years" else rules.window // 12 + 2
+    first_schedule = min((a.date.year for a in history.amendments), default=min(by_year, default=through.year))
     for year in sorted(by_year):
         under: dict[Series, dict[int, float]] = {}
         for r in compute(actuals, by_year[year], history).rows:
@@ -163,7 +167,7 @@ def monthly_figures(
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(key, {})
-                for origin in range(min(by_year), year):
+                for origin in range(max(first_schedule, year - span), year):
                     if (key, origin) not in tiers_at:
                         amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
                         live = amendment is not None and row is not None and lapsed is None
