@@ -40,7 +40,8 @@ def _book(agreement: str, on: dt.date) -> RecoupmentBook:
 
 
 def expcap_recoupable(portfolio: object, on_date: object, agreement: object = None, *, officejs: bool | None = None) -> Any:
-    """The available recoupment balance (all fiscal years of origin) per portfolio and date; text where none is computed."""
+    """The available recoupment balance (all fiscal years of origin, and every share class the ledger keeps apart) per
+    portfolio and date; text where none is computed."""
     flat, shape = broadcast({"portfolio": portfolio, "on_date": on_date, "agreement": agreement})
     agreements = default_agreements()
     books: dict[tuple[str, dt.date], RecoupmentBook] = {}  # one ledger per agreement and date, however many cells
@@ -57,8 +58,9 @@ def expcap_recoupable(portfolio: object, on_date: object, agreement: object = No
             if book.rules is None:
                 cells.append(book.why_none)
                 continue
-            found = book.get(portfolio_name)
-            cells.append(found.ledger.available if found else 0.0)
+            # a portfolio kept per share class has one ledger per class and none of its own: its balance is their sum
+            mine = [p for p in book.portfolios if p.portfolio == portfolio_name]
+            cells.append(round(sum(p.ledger.available for p in mine), 2))
         except XlcapError as exc:
             if isinstance(exc, InvalidInputError) and shape is None:
                 raise
