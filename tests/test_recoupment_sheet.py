@@ -261,3 +261,18 @@ def test_a_changed_month_file_in_the_folder_makes_a_rerun_refuse(tmp_path: Path,
     assert main(args) == EXIT_CONFLICT
     assert "the actuals" in capsys.readouterr().err
     assert main([*args, "--openings", str(HERE / "sheet-openings.csv"), "--force"]) == 0
+
+
+def test_under_the_monthly_method_the_sheet_says_why_and_shows_no_ledger(tmp_path: Path) -> None:
+    """Found by review: the ledger takes its waivers fiscal year to date, so beside a monthly-method workbook it showed
+    other waivers than the workbook's own (January 2010 waived 1,000 monthly, none in the ledger). Now it says why."""
+    out = tmp_path / "monthly"
+    code = main([
+        "--data", str(HERE / "data"), "report", "--month", "2010-02", "--method", "monthly", "--actuals", str(HERE / "sheet"),
+        "--openings", str(HERE / "sheet-openings.csv"), "--recipients", str(HERE / "recipients.toml"), "--out", str(out),
+    ])  # fmt: skip
+    assert code == 0
+    book = openpyxl.load_workbook(out / "expense-caps-2010-02-trust.xlsx", data_only=True)
+    values = [v for row in book["Recoupment"].iter_rows(values_only=True) for v in row if v is not None]
+    assert any("this workbook uses the monthly method" in str(v) for v in values)
+    assert not any(isinstance(v, (int, float)) for v in values)

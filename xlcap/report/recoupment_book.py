@@ -55,11 +55,20 @@ def actuals_digest(path: Path) -> str:
     ).hexdigest()
 
 
-def report_book(history: History, actuals: Path, openings: Path | None, month: pd.Period) -> RecoupmentBook:
+MONTHLY_WHY = (
+    "the ledger follows the fiscal-year-to-date method (a waiver is the year-to-date excess over the year-to-date "
+    "limit), and this workbook uses the monthly method, whose waivers differ: run xlcap report with --method fytd "
+    "for the Recoupment sheet, or xlcap recoupment for the ledger."
+)
+
+
+def report_book(history: History, actuals: Path, openings: Path | None, month: pd.Period, method: str = "fytd") -> RecoupmentBook:
     """The ledger as of the report month's end, for the workbook: every month on file (a folder: across years)."""
     as_of = month.end_time.date()
     if history.terms.recoupment.rules is None:
         return recoupment_book(history, None, as_of)
+    if method != "fytd":  # a ledger of other waivers than the workbook shows would be read as this workbook's
+        return RecoupmentBook(history.id, as_of, None, MONTHLY_WHY, ())
     opened: tuple[Opening, ...] = ()
     if openings is not None:
         from xlcap.agreements.collection import Agreements
