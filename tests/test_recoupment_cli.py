@@ -178,3 +178,33 @@ def test_an_opening_from_before_the_actuals_is_capped_by_its_own_years_schedule(
     assert (code, err) == (0, "")
     growth = json.loads(out)["portfolios"][0]
     assert (growth["repaid_this_month"], growth["available"]) == (900.0, 4100.0)
+
+
+def test_an_opening_balance_no_ledger_can_take_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Found by review: openings for a class the actuals never give (or for the whole portfolio, when the actuals give
+    classes) became ledgers of their own, counted as available and printed in the note table, never repayable."""
+    actuals = tmp_path / "2010-12.csv"
+    actuals.write_text(
+        "Month,Portfolio,Share class,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,"
+        "Brokerage,Extraordinary expenses\n"
+        "2010-12,Zeta Growth Portfolio,A,36500000,31,25000,5000,0,0,0,0,0\n"
+        "2010-12,Zeta Growth Portfolio,B,36500000,31,25000,5600,0,0,0,0,0\n"
+    )
+    openings = tmp_path / "openings.csv"
+    openings.write_text(
+        "Agreement,Portfolio,Share class,Fiscal year,Amount\n"
+        "zeta,Zeta Growth Portfolio,C,2009,300\n"
+        "zeta,Zeta Growth Portfolio,,2009,100\n"
+        "zeta,Zeta Growth Portfolio,B,2009,70\n"
+    )
+    code, out, err = run(
+        capsys, *ZETA, "recoupment", "--as-of", "2010-12-31", "--actuals", str(actuals), "--openings", str(openings)
+    )
+    assert (code, out) == (EXIT_USAGE, "")
+    assert "2 problems found" in err
+    valid = ": it joins no ledger. Valid: one per ledger the actuals make"
+    for row, who in ((2, "Zeta Growth Portfolio, Class C"), (3, "Zeta Growth Portfolio")):
+        assert (
+            f"the opening balance on row {row} is for {who}, but the actuals give Zeta Growth Portfolio, Class A; "
+            f"Zeta Growth Portfolio, Class B{valid}" in err
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,6 +220,12 @@ def recoupment_book(
             opened.setdefault((o.portfolio, o.share_class or None), {})[o.fiscal_year] = o.amount
     # an approval names its class by key ("INVESTOR"); a series by the agreement's spelling ("Investor"), as actuals do
     approved = [(a.portfolio, spelling(history, a.portfolio, a.share_class) if a.share_class else None) for a in recorded]
+    _refuse_orphans(
+        figures,
+        [((o.portfolio, o.share_class or None), f"the opening balance on row {o.source_row}") for o in openings
+         if o.agreement == history.id]
+        + [(k, f"the approval on line {a.line} of events.toml ({a.reference})") for k, a in zip(approved, recorded, strict=True)],
+    )  # fmt: skip
     order = {name: i for i, name in enumerate(history.names.canonical)}
     keys = sorted({*figures, *opened}, key=lambda k: (order.get(k[0], len(order)), k[1] or ""))
     out: list[PortfolioRecoupment] = []
@@ -229,6 +235,25 @@ def recoupment_book(
         book = ledger(months, rules, opened.get(key), mine, as_of)
         out.append(_series(key, book, months, as_of))
     return RecoupmentBook(history.id, as_of, rules, "", tuple(out), recorded)
+
+
+def _refuse_orphans(figures: Mapping[Series, object], named: Sequence[tuple[Series, str]]) -> None:
+    """An opening balance or approval whose ledger the actuals never make (the actuals give the portfolio per class, it
+    names none, or another class) would count as recoverable, or hold repayment back, with nothing to repay it from."""
+    kept: dict[str, list[str]] = {}
+    for portfolio, share_class in figures:
+        kept.setdefault(portfolio, []).append(class_label(portfolio, share_class))
+    problems = []
+    for (portfolio, share_class), what in named:
+        if portfolio in kept and (portfolio, share_class) not in figures:
+            problems.append(
+                f"{what} is for {class_label(portfolio, share_class)}, but the actuals give "
+                f"{'; '.join(sorted(kept[portfolio]))}: "
+                "it joins no ledger. Valid: one per ledger the actuals make (per class, or for the whole portfolio, as the "
+                "actuals give it)."
+            )
+    if problems:
+        raise InputFileError(problems)
 
 
 def _series(key: Series, book: Ledger, months: Sequence[MonthFigures], as_of: dt.date) -> PortfolioRecoupment:
