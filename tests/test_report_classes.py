@@ -320,3 +320,25 @@ def test_a_whole_portfolio_beside_classes_shows_no_class_not_0(tmp_path: Path) -
     for book_path in (path, recalculated):
         summary = _table(openpyxl.load_workbook(book_path, data_only=True)["Summary"], "Portfolio", "Class")
         assert set(summary) == {(GROWTH, None), (INCOME, "A"), (INCOME, "B")}, book_path.parent.name
+
+
+def test_classes_of_a_portfolio_with_one_limit_are_said_to_be_tested_apart(tmp_path: Path) -> None:
+    """Found by review: Acme Growth's one 0.75% covers every class; actuals by class were each tested against it with
+    nothing said, though the portfolio's total can give another waiver where classes bear different expenses."""
+    rows = (
+        actual(JAN, INCOME, "A", 100_000_000, 45_000.00, 9_000.00),
+        actual(JAN, INCOME, "B", 40_000_000, 25_000.00, 3_000.00),
+        actual(JAN, GROWTH, "A", 150_000_000, 85_000.00, 0.00),
+        actual(JAN, GROWTH, "C", 50_000_000, 40_000.00, 0.00),
+    )
+    got = compute(Actuals(rows, "classes"), JAN, ACME)
+    assert got.class_notes() == [
+        f"{GROWTH}: its Schedule A limit covers every class, and the actuals give A, C apart, so each class is tested "
+        "against that limit on its own. Where the agreement caps the portfolio as a whole and its classes bear different "
+        "expenses, give one row for the whole portfolio instead."
+    ]  # Acme Income's classes have limits of their own: nothing to say
+    assert compute(Actuals(ROWS, "classes"), JAN, ACME).class_notes() == []  # Growth given whole
+    context = WorkbookContext("Acme Funds Trust", None, dt.datetime(2008, 2, 3, 9, 30), "classes")
+    notes = openpyxl.load_workbook(write_workbook(got, tmp_path / "a.xlsx", context))["Notes"]
+    said = {r[0]: r[1] for r in notes.iter_rows(values_only=True) if r[0]}
+    assert str(said["Share classes"]).endswith("give one row for the whole portfolio instead.")

@@ -104,6 +104,21 @@ class CapReport:
         """Some record is one share class of a portfolio (the workbook then shows a Class column)."""
         return any(r.share_class for r in self.rows)
 
+    def class_notes(self) -> list[str]:
+        """Portfolios whose one limit covers every class but whose actuals give classes: each class is tested against
+        that limit on its own (a class's ratio before 12b-1 is the limit), which can differ from testing the portfolio's
+        total where classes bear different expenses; said, never silent."""
+        split: dict[str, set[str]] = {}
+        for r in self.rows:
+            if r.share_class and not r.class_group and r.schedule_key.split("|")[0]:  # priced by a row of every class
+                split.setdefault(r.portfolio, set()).add(r.share_class)
+        return [
+            f"{portfolio}: its Schedule A limit covers every class, and the actuals give {', '.join(sorted(classes))} "
+            "apart, so each class is tested against that limit on its own. Where the agreement caps the portfolio as a "
+            "whole and its classes bear different expenses, give one row for the whole portfolio instead."
+            for portfolio, classes in split.items()
+        ]
+
     def frame(self, month_only: bool = False) -> pd.DataFrame:
         """The records as a pandas frame, one column per MonthRecord field (for analysis; the sheets read records)."""
         rows = self.summary if month_only else self.rows

@@ -110,7 +110,7 @@ def run_report(
     out = Path(out_dir) if out_dir else default_out_dir(month)
     managers, report, absent = prepare(month, actuals_path, recipients_path, history, method, near_share, tolerance)
     book = report_book(history, actuals_path, Path(openings) if openings else None, month, method)
-    notes = tuple(report.ytd_notes() + status_notes(report))
+    notes = tuple(report.ytd_notes() + report.class_notes() + status_notes(report))
 
     targets: list[tuple[Manager | None, Path]] = [(None, out / file_name(month, TRUST_SLUG))] + [
         (m, out / file_name(month, m.slug)) for m in managers

@@ -186,7 +186,8 @@ def _write_notes(sheets: Sheets, ws: Worksheet) -> None:
                 (
                     "Share classes",
                     "Each class is priced at its own Schedule A row (a row naming no class prices every class) "
-                    "and runs its own year to date; the Schedule's tier table holds each class group under its own key.",
+                    "and runs its own year to date; the Schedule's tier table holds each class group under its own key."
+                    + "".join(" " + line for line in report.class_notes()),
                 )
             ]
             if report.has_classes
