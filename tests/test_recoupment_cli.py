@@ -208,3 +208,37 @@ def test_an_opening_balance_no_ledger_can_take_is_refused(capsys: pytest.Capture
             f"the opening balance on row {row} is for {who}, but the actuals give Zeta Growth Portfolio, Class A; "
             f"Zeta Growth Portfolio, Class B{valid}" in err
         )
+
+
+def test_the_minimum_assets_test_reads_the_portfolios_assets_every_class_together(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Found by review: the test read each class's own assets. Zeta with a minimum of 50,000,000; December 2010,
+    Zeta Growth (1.00%) by class: A 36,500,000 (limit 31,000, covered 30,000, room 1,000), B 18,250,000 (limit
+    15,500, covered 15,000, room 500): the portfolio holds 54,750,000, above the minimum. Openings FY 2009: A 700,
+    B 300 -> each repaid in full (700 <= 1,000; 300 <= 500). Read per class, both were held back: 0 repaid."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(HERE / "data", data)
+    with (data / "agreement.toml").open("a") as f:
+        f.write('minimum_assets = 50000000\nminimum_assets_clause = "provided the Portfolio\'s net assets are $50 million"\n')
+    actuals = tmp_path / "2010-12.csv"
+    actuals.write_text(
+        "Month,Portfolio,Share class,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,"
+        "Brokerage,Extraordinary expenses\n"
+        "2010-12,Zeta Growth Portfolio,A,36500000,31,25000,5000,0,0,0,0,0\n"
+        "2010-12,Zeta Growth Portfolio,B,18250000,31,12000,3000,0,0,0,0,0\n"
+    )
+    openings = tmp_path / "openings.csv"
+    openings.write_text(
+        "Agreement,Portfolio,Share class,Fiscal year,Amount\nzeta,Zeta Growth Portfolio,A,2009,700\n"
+        "zeta,Zeta Growth Portfolio,B,2009,300\n"
+    )
+    code, out, err = run(
+        capsys, "--data", str(data), "recoupment", "--as-of", "2010-12-31", "--actuals", str(actuals),
+        "--openings", str(openings), "--json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    got = {p["share_class"]: (p["repaid_this_month"], p["available"]) for p in json.loads(out)["portfolios"]}
+    assert got == {"A": (700.0, 0.0), "B": (300.0, 0.0)}

@@ -296,19 +296,21 @@ def test_the_recoupment_sheet_reads_each_class_from_its_own_year_to_date_row(tmp
     formulas = openpyxl.load_workbook(path)
     ytd = formulas["Year to date"]
     header = [c.value for c in ytd[4]]
-    month_table = [  # the month's table comes first: its third column, the month's assets, is a formula
-        r for r in formulas["Recoupment"].iter_rows() if r[1].value in ("A", "B") and str(r[2].value).startswith("=")
+    month_table = [  # the month's table comes first: its fourth column, the year-to-date limit, is a formula
+        r for r in formulas["Recoupment"].iter_rows() if r[1].value in ("A", "B") and str(r[3].value).startswith("=")
     ][:2]
     assert [r[1].value for r in month_table] == ["A", "B"]
     for sheet_row in month_table:
-        ref = str(sheet_row[2].value)
+        ref = str(sheet_row[3].value)
         assert ref.startswith("='Year to date'!"), ref  # not a stored figure: the class's row was found
         target = ytd[ref.split("!")[1]]
         assert ytd.cell(target.row, header.index("Class") + 1).value == sheet_row[1].value
     values = openpyxl.load_workbook(recalculated, data_only=True)["Recoupment"]
     rows = {r[0].row for r in month_table}
-    assets = {r[1]: r[2] for i, r in enumerate(values.iter_rows(values_only=True), start=1) if i in rows}
-    assert assets == {"A": 36_500_000, "B": 18_250_000}
+    got = {r[1]: (r[2], r[3]) for i, r in enumerate(values.iter_rows(values_only=True), start=1) if i in rows}
+    # the portfolio's assets for the minimum-assets test: 36,500,000 + 18,250,000 = 54,750,000 on both lines;
+    # each class's own January limit at 1.00% over 31/365 days: A 1,000 a day = 31,000; B 500 a day = 15,500
+    assert got == {"A": (54_750_000, 31_000), "B": (54_750_000, 15_500)}
 
 
 @needs_libreoffice

@@ -171,7 +171,12 @@ def monthly_figures(
     first_schedule = min((a.date.year for a in history.amendments), default=min(by_year, default=through.year))
     for year in sorted(by_year):
         under: dict[Series, dict[int, float]] = {}
-        for r in compute(actuals, by_year[year], history).rows:
+        records = compute(actuals, by_year[year], history).rows
+        # the minimum-assets condition reads the portfolio's average net assets, every class together
+        portfolio_assets: dict[tuple[str, pd.Period], float] = {}
+        for r in records:
+            portfolio_assets[r.portfolio, r.month] = portfolio_assets.get((r.portfolio, r.month), 0.0) + r.average_net_assets
+        for r in records:
             key: Series = (r.portfolio, r.share_class)  # a class's own ledger once the actuals name classes
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
@@ -188,7 +193,9 @@ def monthly_figures(
                     running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
             out.setdefault(key, []).append(
-                MonthFigures(r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, r.average_net_assets, limits_under)
+                MonthFigures(
+                    r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, portfolio_assets[r.portfolio, r.month], limits_under
+                )
             )
     return out
 

@@ -39,6 +39,14 @@ def _ytd_row(ytd_rows: YtdRows, p: PortfolioRecoupment, period: object) -> int |
     return ytd_rows.get((p.portfolio, class_key(p.share_class) if p.share_class else "", period))
 
 
+def _portfolio_assets(ytd_rows: YtdRows, p: PortfolioRecoupment, period: object, col: int, stored: float) -> tuple[str, float]:
+    """The portfolio's average net assets for the month, every class's Year-to-date row summed (the minimum-assets test)."""
+    rows = [row for (portfolio, _, month), row in ytd_rows.items() if portfolio == p.portfolio and month == period]
+    if not rows:
+        return f"={stored!r}", stored
+    return "=" + "+".join(f"'Year to date'!{cell(row, col)}" for row in sorted(rows)), stored
+
+
 SHEET = "Recoupment"
 REPAID_WORDS = "Repayment: the portfolio pays the Manager"
 REVERSED_WORDS = f"{REVERSAL.capitalize()}: the Manager pays the portfolio back"
@@ -49,7 +57,7 @@ SOON = "Expires within 12 months"
 MONTH_COLUMNS: list[tuple[str, str, float, str]] = [
     ("portfolio", "Portfolio", 36, "text"),
     ("share_class", "Share class", 8, "text"),
-    ("assets", "Average net assets (month)", 17, "money0"),
+    ("assets", "Portfolio's average net assets (month)", 17, "money0"),
     ("ytd_limit", WORDS["ytd_limit"], 16, "money"),
     ("ytd_covered", WORDS["ytd_covered"], 17, "money"),
     ("room", WORDS["headroom"], 15, "money"),
@@ -197,7 +205,7 @@ def _month_table(
         repayable = excel_round(sum(share_values)) if rules.cap_test == "lesser_of" else min(room, balance)
         last = p.ledger.months[-1]
         cells: dict[str, tuple[str, object]] = {
-            "assets": ref("assets", figures.average_net_assets),
+            "assets": _portfolio_assets(ytd_rows, p, period, ytd_at["assets"], figures.average_net_assets),
             "ytd_limit": ref("ytd_limit", figures.ytd_limit),
             "ytd_covered": ref("ytd_covered", figures.ytd_covered),
             "room": (f"=ROUND(MAX(0,{at_('ytd_limit')}-{at_('ytd_covered')}),2)", room),
