@@ -236,7 +236,7 @@ def test_the_mail_names_each_class(tmp_path: Path) -> None:
     assert (summary.waiver, summary.waiver_ytd) == (3_721.32, 6_901.65)
     assert {p.term_end for p in summary.portfolios} == {dt.date(2008, 12, 31)}
     body = "\n".join(body_lines(summary, "acme.xlsx"))
-    assert "Portfolios in this workbook: 1 (2 lines: share classes priced apart).\n" in body  # one portfolio, two classes
+    assert "Portfolios in this workbook: 1 (2 lines: one per share class given apart).\n" in body  # one portfolio, two classes
     assert f"Capped this month: 1 ({INCOME}, Class B)." in body
 
 

@@ -169,7 +169,8 @@ def _money(amount: float) -> str:
 
 
 def _names(names: list[str]) -> str:
-    return ", ".join(names) if names else "none"
+    """Semicolons between names: a class's line has a comma of its own ("Acme Income Portfolio, Class B")."""
+    return "; ".join(names) if names else "none"
 
 
 ILLUSTRATIVE_SUBJECT = "ILLUSTRATIVE, sample figures: "
@@ -194,7 +195,7 @@ def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list
     about = [
         f"{greeting}the month-end expense limitation workbook for your portfolios, for information and follow-up.",
         f"Portfolios in this workbook: {s.portfolio_count}"
-        + (f" ({len(s.portfolios)} lines: share classes priced apart)." if len(s.portfolios) > s.portfolio_count else "."),
+        + (f" ({len(s.portfolios)} lines: one per share class given apart)." if len(s.portfolios) > s.portfolio_count else "."),
         f"Capped this month: {len(s.capped)}" + (f" ({_names(s.capped)})." if s.capped else "."),
         f"{WORDS['waiver'].removesuffix(' (month)')} ({s.obligor}, under the expense limitation agreement): "
         f"this month {_money(s.waiver)}; fiscal year to date {_money(s.waiver_ytd)}.",
