@@ -74,9 +74,8 @@ def test_names_in_a_list_are_split_by_semicolons_since_a_class_has_a_comma_of_it
     from xlcap.mail.message import PortfolioLine, WorkbookSummary, body_lines
 
     income = "Acme Income Portfolio"
-    lines = tuple(PortfolioLine(f"{income}, Class {c}", "Capped", 10.0, 10.0, None, income) for c in "AB") + (
-        PortfolioLine("Acme Growth Portfolio", "Capped", 5.0, 5.0, None, "Acme Growth Portfolio"),
-    )
+    growth = PortfolioLine("Acme Growth Portfolio", "Capped", 5.0, 5.0, None, "Acme Growth Portfolio")
+    lines = (*(PortfolioLine(f"{income}, Class {c}", "Capped", 10.0, 10.0, None, income) for c in "AB"), growth)
     body = "\n".join(body_lines(WorkbookSummary("Title", dt.date(2008, 1, 31), lines), "book.xlsx"))
     assert f"Capped this month: 3 ({income}, Class A; {income}, Class B; Acme Growth Portfolio).\n" in body
     assert "Portfolios in this workbook: 2 (3 lines: one per share class given apart).\n" in body
