@@ -242,3 +242,14 @@ def test_the_minimum_assets_test_reads_the_portfolios_assets_every_class_togethe
     assert (code, err) == (0, "")
     got = {p["share_class"]: (p["repaid_this_month"], p["available"]) for p in json.loads(out)["portfolios"]}
     assert got == {"A": (700.0, 0.0), "B": (300.0, 0.0)}
+
+
+def test_an_as_of_month_without_actuals_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by review: "nothing repaid this month" with no word that the month has no actuals at all.
+    code, out, err = run(capsys, *ZETA, "recoupment", "--as-of", "2011-06-30", "--actuals", str(HERE / "actuals"))
+    assert code == 0 and out
+    assert err == (
+        "Warning: the actuals hold no month 2011-06, so nothing is repaid in it and the balances are those of the last "
+        "month on file before it; add that month's actuals for its repayment.\n"
+    )
+    assert run(capsys, *ZETA, "recoupment", "--as-of", "2011-12-31", "--actuals", str(HERE / "actuals"))[2] == ""
