@@ -109,6 +109,7 @@ portfolio = "Zeta Growth"
 approved = 2010-06-30
 amount = 600.005
 reference = "minute 4"
+share_class = 7
 
 [[approval]]
 portfolio = "No Such Portfolio"
@@ -125,12 +126,14 @@ share_class = "A"
         'or "all eligible".' in shown
     )
     assert (
-        f"{path}:9: approval 2: portfolio 'No Such Portfolio' is not in any amendment on file; valid: a Schedule A name." in shown
+        f"{path}:10: approval 2: portfolio 'No Such Portfolio' is not in any amendment on file; valid: a Schedule A name." in shown
     )
-    assert any(s.startswith(f"{path}:9: approval 2: 'approved' is 'June 30'") for s in shown)
-    assert any(s.startswith(f"{path}:9: approval 2: 'amount' is 'everything'") for s in shown)
-    assert any(s.startswith(f"{path}:9: approval 2: 'reference' is missing") for s in shown)
-    assert any(s.startswith(f"{path}:9: approval 2: share_class 'A'") for s in shown)
+    assert any(s.startswith(f"{path}:10: approval 2: 'approved' is 'June 30'") for s in shown)
+    assert any(s.startswith(f"{path}:10: approval 2: 'amount' is 'everything'") for s in shown)
+    assert any(s.startswith(f"{path}:10: approval 2: 'reference' is missing") for s in shown)
+    assert f"{path}:3: approval 1: share_class 7; valid: a class as the actuals name it, e.g. A." in shown
+    # an unknown portfolio's class is not judged: "has one limit for every class" would be said of no portfolio
+    assert not any(s.startswith(f"{path}:10: approval 2: share_class") for s in shown)
     assert main(["data", "check", str(data)]) == EXIT_DATA
     assert "6 problems" in capsys.readouterr().out
     # The ledger refuses the data too, naming the file and line, rather than run without the approval.

@@ -74,11 +74,12 @@ def read_approvals(
         if portfolio is None:
             problems.append(f"{spot}: portfolio {typed!r} is not in any amendment on file; valid: a Schedule A name.")
         share_class = table.get("share_class")
-        if share_class is not None:
-            valid = sorted(classes.get(portfolio or "", set()))
-            if not isinstance(share_class, str) or class_key(share_class) not in valid:
-                listed = ", ".join(valid) if valid else f"none ({portfolio or typed} has one limit for every class: leave it out)"
-                problems.append(f"{spot}: share_class {share_class!r}; valid: a class with its own limit: {listed}.")
+        if share_class is not None and portfolio is not None:
+            # a class with its own limit; under one limit for every class, any class the actuals may give apart
+            valid = sorted(classes.get(portfolio, set()))
+            if not isinstance(share_class, str) or not class_key(share_class) or (valid and class_key(share_class) not in valid):
+                listed = ", ".join(valid) if valid else "a class as the actuals name it, e.g. A"
+                problems.append(f"{spot}: share_class {share_class!r}; valid: {listed}.")
         on = table.get("approved")
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
             problems.append(f"{spot}: 'approved' is {on!r}; valid: the approval's date, e.g. approved = 2011-06-30.")
