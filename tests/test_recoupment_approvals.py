@@ -126,7 +126,8 @@ share_class = "A"
         'or "all eligible".' in shown
     )
     assert (
-        f"{path}:10: approval 2: portfolio 'No Such Portfolio' is not in any amendment on file; valid: a Schedule A name." in shown
+        f"{path}:10: approval 2: portfolio 'No Such Portfolio' is not in any amendment on file; valid: a Schedule A name."
+        in shown
     )
     assert any(s.startswith(f"{path}:10: approval 2: 'approved' is 'June 30'") for s in shown)
     assert any(s.startswith(f"{path}:10: approval 2: 'amount' is 'everything'") for s in shown)

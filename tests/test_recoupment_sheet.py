@@ -276,3 +276,16 @@ def test_under_the_monthly_method_the_sheet_says_why_and_shows_no_ledger(tmp_pat
     values = [v for row in book["Recoupment"].iter_rows(values_only=True) for v in row if v is not None]
     assert any("this workbook uses the monthly method" in str(v) for v in values)
     assert not any(isinstance(v, (int, float)) for v in values)
+
+
+def test_the_mail_says_the_months_repayment_in_words(workbooks: dict[str, Path]) -> None:
+    """Found by review: the message said nothing of recoupment. February 2010 (docstring): Growth repays 800.00;
+    Income's year to date falls by 1,100.00, a reversal of repayment. The bundled agreement computes none: no line."""
+    from xlcap.mail.message import body_lines, summarise_workbook
+
+    body = "\n".join(body_lines(summarise_workbook(workbooks["manager"]), "zeta.xlsx"))
+    assert (
+        "Repayment to the Manager (recoupment) this month: Zeta Growth Portfolio $800.00 (repayment: the portfolio pays "
+        "the Manager); Zeta Income Portfolio -$1,100.00 (reversal of repayment: the Manager pays the portfolio back).\n"
+    ) in body
+    assert "recoupment" not in "\n".join(body_lines(summarise_workbook(workbooks["met"]), "met.xlsx"))

@@ -57,6 +57,7 @@ class WorkbookSummary:
     method: str = "fytd"  # "monthly": near the limit is judged on the month, not the year to date
     year_to_date_note: str = ""  # a year to date that starts after January, as the workbook says it
     not_in_workbook: tuple[str, ...] = ()  # the recipient's portfolios left out (no actuals), each with why
+    repayments: tuple[tuple[str, float, str], ...] | None = None  # (portfolio, repaid this month, in words); None: none computed
 
     def _with(self, status: str) -> list[str]:
         return [p.name for p in self.portfolios if p.status == status]
@@ -145,6 +146,8 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
         method = str(_constant(book, "Method", "fytd"))
         late = " ".join(str(c) for (c,) in _named(book, "YearToDateNote") if c)
         absent = tuple(str(c) for (c,) in _named(book, "NotInWorkbook") if c)
+        repaid = _named(book, "RepaymentData")  # the Summary's table: Portfolio, waiver, repayment, in words
+        repayments = tuple((str(r[0]), _number(r[2]), str(r[3] or "")) for r in repaid[1:] if r[0]) if repaid else None
     finally:
         book.close()
     share_class = header.index("Class") if "Class" in header else None  # per-class rows: each named with its class
@@ -161,7 +164,13 @@ def summarise_workbook(path: Path) -> WorkbookSummary:
         if r[col["Portfolio"]]
     )
     month_end = max((c.date() for c in months), default=dt.date.min)
-    return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted, method, late, absent)
+    return WorkbookSummary(title, month_end, lines, recipient, obligor, share, interpreted, method, late, absent, repayments)
+
+
+def _repayment_line(repayments: tuple[tuple[str, float, str], ...]) -> str:
+    """Recoupment this month, in words as the Summary says it: money the portfolio pays the Manager, or the reverse."""
+    moved = [f"{name} {_money(amount)} ({words[:1].lower()}{words[1:]})" for name, amount, words in repayments if amount]
+    return f"Repayment to the Manager (recoupment) this month: {'; '.join(moved) if moved else 'none'}."
 
 
 def _money(amount: float) -> str:
@@ -205,6 +214,7 @@ def body_parts(s: WorkbookSummary, file_name: str) -> tuple[str, list[str], list
         f"Terms ending within {TERM_WARNING_DAYS} days of {s.month_end:%B %-d, %Y}: {_names(ending)}.",
         *([s.year_to_date_note] if s.year_to_date_note else []),  # a partial year is not read as a whole one
         *([f"Not in this workbook: {'; '.join(s.not_in_workbook)}."] if s.not_in_workbook else []),
+        *([_repayment_line(s.repayments)] if s.repayments is not None else []),
         *interpretation_lines(s),
     ]
     closing = [

@@ -48,6 +48,7 @@ def _portfolio_assets(ytd_rows: YtdRows, p: PortfolioRecoupment, period: object,
 
 
 SHEET = "Recoupment"
+REPAYMENT_NAME = "RepaymentData"  # the Summary's waiver-and-repayment table, as the mail reads it
 REPAID_WORDS = "Repayment: the portfolio pays the Manager"
 REVERSED_WORDS = f"{REVERSAL.capitalize()}: the Manager pays the portfolio back"
 NOTHING_WORDS = "Nothing repaid"
@@ -394,6 +395,7 @@ def summary_block(
             return r + 2
         r += 1
         ws.set_row(r, 42)
+        first = r
         for col, title in enumerate(["Portfolio", WORDS["waiver"], WORDS["repayment"], "In words"]):
             ws.write_string(r, col, title, fmt["header"])
         waivers = {(rec.portfolio, rec.share_class): rec.waiver for rec in sheets.report.summary}
@@ -413,6 +415,7 @@ def summary_block(
                 ws.write_blank(r, 1, None, fmt["money"])
             ws.write_formula(r, 2, f"={SHEET}!{cell(at, M['repaid'])}", fmt["money"], p.repaid_month)
             ws.write_formula(r, 3, f"={SHEET}!{cell(at, M['words'])}", fmt["text"], words(p.repaid_month))
+        sheets.workbook.define_name(REPAYMENT_NAME, f"=Summary!{cell(first, 0, True)}:{cell(r, 3, True)}")  # the mail's
         return r + 1
 
     return write
