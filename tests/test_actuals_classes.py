@@ -228,6 +228,20 @@ def test_the_fixture_is_complete(history: History) -> None:
     }
 
 
+def test_a_year_given_whole_then_per_class_says_the_forms_are_mixed(tmp_path: Path, history: History) -> None:
+    # Found by review: "no row for Acme Growth Portfolio in 2008-02, 2008-03" though those months were there, per class.
+    lines = [line.replace(f"{GROWTH},,", f"{GROWTH},A,") if line.startswith(("2008-02", "2008-03")) else line
+             for line in fixture_lines()]  # fmt: skip
+    path = write(tmp_path, *lines, header=FIXTURE_HEADER)
+    with pytest.raises(InputFileError) as caught:
+        complete(path, history)
+    assert caught.value.problems[0].endswith(
+        "2008-01 through 2008-03, with that month's figures. The actuals give 2008-02, 2008-03 per class instead: a year "
+        "to date runs in one form, so give every month of the year the same way."
+    )
+    assert caught.value.problems[0].startswith(f"{path}: no row for {GROWTH} in 2008-02, 2008-03")
+
+
 def test_a_class_s_missing_month_is_a_gap_in_that_class_s_year(tmp_path: Path, history: History) -> None:
     path = write(tmp_path, *fixture_lines(drop=4), header=FIXTURE_HEADER)  # drop February's Class B
     with pytest.raises(InputFileError) as caught:

@@ -69,11 +69,22 @@ def check_complete(
         ]
         if missing:
             reported.update([portfolio] if month in missing else [])
+            # the month may be there in the other form (whole portfolio / per class): then the forms are mixed
+            other = sorted(
+                {str(m) for (p, c), got in months.items() if p == portfolio and (c is None) != (share_class is None) for m in got}
+                & set(map(str, missing))
+            )
+            mixed = (
+                f" The actuals give {', '.join(other)} {'for the whole portfolio' if share_class else 'per class'} instead: "
+                "a year to date runs in one form, so give every month of the year the same way."
+                if other
+                else ""
+            )
             problems.append(
                 f"{source}: no row for {class_label(portfolio, share_class)} in {', '.join(map(str, missing))}, "
                 f"inside its year to date ({first} to "
                 f"{month}) with a Schedule A in force; a missing month would change the year-to-date limit and "
-                f"waiver. Valid: one row for each month from {first} through {month}, with that month's figures."
+                f"waiver. Valid: one row for each month from {first} through {month}, with that month's figures.{mixed}"
             )
     absent: dict[str | None, tuple[tuple[str, str], ...]] = {}
     for manager in managers:
