@@ -232,6 +232,8 @@ def _month_table(
             f'=IF({at_("repaid")}>0,"{REPAID_WORDS}",IF({at_("repaid")}<0,"{REVERSED_WORDS}","{NOTHING_WORDS}"))',
             words(p.repaid_month),
         )
+        if p.held_back:  # rows stream out (constant_memory): the height before the row's first cell
+            ws.set_row(at, wrapped_height(p.held_back, MONTH_COLUMNS[M["held"]][2]))
         ws.write_string(at, M["portfolio"], p.portfolio, fmt["text"])
         ws.write_string(at, M["share_class"], p.share_class or "", fmt["text"])
         for name, (formula, stored) in cells.items():
