@@ -112,7 +112,8 @@ class Ledger:
 
 @dataclass
 class _Bucket:
-    """Amounts waived in one month, in whole cents (integers: exact, and fast over thousands of portfolios)."""
+    """Amounts waived in one month (or a fiscal year's months that share a last day), in whole cents (integers: exact,
+    and fast over thousands of portfolios)."""
 
     year: int
     month: int
@@ -171,7 +172,8 @@ def ledger(
     year: int | None = None
     prev_ytd_waiver = ytd_repaid = repaid_before_year = 0
     lesser_of = rules.cap_test == "lesser_of"
-    last_eligible: dict[int, int] = {}
+    last_older: list[_Bucket] = []
+    last_eligible_amounts: list[int] = []
     for fig in ordered:
         if fig.year != year:  # a new fiscal year: close the last one's repayments
             for b in buckets:
@@ -187,12 +189,18 @@ def ledger(
         delta = ytd_waiver - prev_ytd_waiver
         prev_ytd_waiver = ytd_waiver
         if delta > 0:
-            buckets.append(_Bucket(fig.year, fig.month, delta, expires_on(rules, fig.year, fig.month)))
+            until = expires_on(rules, fig.year, fig.month)
+            if buckets and buckets[-1].year == fig.year and buckets[-1].expires_on == until:
+                buckets[-1].waived += delta  # same year, same last day (a window in fiscal years): one amount, as kept
+            else:  # (nothing of this year is repaid yet: only later years repay it)
+                buckets.append(_Bucket(fig.year, fig.month, delta, until))
         elif delta < 0:  # a reversal of waiver gives back the year's latest waivers first
             for b in reversed([b for b in buckets if b.year == fig.year]):
                 take = min(b.waived, -delta)
                 b.waived, delta = b.waived - take, delta + take
         older = [b for b in buckets if b.year < fig.year]
+        # each year of origin's own cap (lesser-of), in cents once per month, not once per amount waived
+        caps = {y: min(limit, _cents(v)) for y, v in fig.ytd_limit_under.items()} if lesser_of else {}
         eligible = [b.can_take() for b in older]
         allocation: list[int] = []
         taken = 0
@@ -200,7 +208,7 @@ def ledger(
             if ytd_waiver:
                 share = 0
             else:
-                room = min(limit, _cents(fig.ytd_limit_under.get(b.year, fig.ytd_limit))) if lesser_of else limit
+                room = caps.get(b.year, limit)  # a year without a cap of its own: today's
                 share = max(0, min(can, room - covered - taken))
             allocation.append(share)
             taken += share
@@ -231,7 +239,8 @@ def ledger(
                 taken / 100, None if approved_left is None else approved_left / 100, "; ".join(held),
             )
         )  # fmt: skip
-        last_eligible = {id(b): can for b, can in zip(older, eligible, strict=True)}
+        last_older, last_eligible_amounts = older, eligible
+    last_eligible = {id(b): can for b, can in zip(last_older, last_eligible_amounts, strict=True)}
     last = as_of or (ordered[-1].month_end if ordered else None)
     for b in buckets:  # expiry up to the as-of date itself
         b.dead = b.dead or (last is not None and b.expires_on < last)
@@ -243,7 +252,7 @@ def ledger(
         o[1] += b.repaid_before + b.ytd
         o[2] += b.expired()
         o[3] += b.repaid_before
-        o[4] += last_eligible.get(id(b), 0)
+        o[4] += last_eligible.get(id(b), 0)  # what the last month could take of it
         if b.waived and (b.year not in ends or b.expires_on > ends[b.year]):
             ends[b.year] = b.expires_on
     made = [

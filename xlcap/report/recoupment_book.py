@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,10 +156,19 @@ class RecoupmentBook:
 
 
 def monthly_figures(
-    actuals: Actuals, history: History, rules: RecoupmentRules, through: pd.Period
+    actuals: Actuals,
+    history: History,
+    rules: RecoupmentRules,
+    through: pd.Period,
+    opening_years: Mapping[Series, Iterable[int]] | None = None,
 ) -> dict[Series, list[MonthFigures]]:
-    """Each series' month-end year-to-date limit and covered expenses, one month-end computation per fiscal year."""
+    """Each series' month-end year-to-date limit and covered expenses, one month-end computation per fiscal year.
+
+    With the lesser-of cap test, also each earlier year's limit on today's assets, for the years the series has
+    something to recover from: a year with a waiver on file, or an opening balance (`opening_years`).
+    """
     out: dict[Series, list[MonthFigures]] = {}
+    owed: dict[Series, set[int]] = {k: set(v) for k, v in (opening_years or {}).items()}  # years with amounts to recover
     by_year: dict[int, pd.Period] = {}
     for m in actuals.months():
         if m <= through:
@@ -171,7 +180,18 @@ def monthly_figures(
     first_schedule = min((a.date.year for a in history.amendments), default=min(by_year, default=through.year))
     for year in sorted(by_year):
         under: dict[Series, dict[int, float]] = {}
-        records = compute(actuals, by_year[year], history).rows
+        origins: dict[Series, list[int]] = {}
+        report = compute(actuals, by_year[year], history)
+        records = report.rows
+        # An earlier year priced by the very bands that priced every month of this year has the same limit: the lesser
+        # of the two is today's (the fallback), so its running limit is not needed. A band is (from, to, rate).
+        bands: dict[str, list[tuple[float, float, float]]] = {}
+        priced_by: dict[Series, set[tuple[tuple[float, float, float], ...]]] = {}
+        if rules.cap_test == "lesser_of":
+            for t in report.tiers:
+                bands.setdefault(t.key, []).append((t.lower, t.upper, t.rate))
+            for r in records:
+                priced_by.setdefault((r.portfolio, r.share_class), set()).add(tuple(bands.get(r.schedule_key, ())))
         # the minimum-assets condition reads the portfolio's average net assets, every class together
         portfolio_assets: dict[tuple[str, pd.Period], float] = {}
         for r in records:
@@ -181,17 +201,24 @@ def monthly_figures(
             limits_under: dict[int, float] = {}
             if rules.cap_test == "lesser_of":  # each earlier year's schedule on today's assets, year to date
                 running = under.setdefault(key, {})
-                for origin in range(max(first_schedule, year - span), year):
-                    if (key, origin) not in tiers_at:
-                        amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(origin, 12, 31), r.share_class)
-                        live = amendment is not None and row is not None and lapsed is None
-                        tiers_at[key, origin] = row_tiers(amendment, row) if live else None  # type: ignore[arg-type]
+                if key not in origins:  # earlier years' waivers are all known by now: once per series and year
+                    origins[key] = []
+                    for o in sorted(o for o in owed.get(key, ()) if max(first_schedule, year - span) <= o < year):
+                        if (key, o) not in tiers_at:
+                            amendment, row, lapsed = schedule_state(history, r.portfolio, dt.date(o, 12, 31), r.share_class)
+                            live = amendment is not None and row is not None and lapsed is None
+                            tiers_at[key, o] = row_tiers(amendment, row) if live else None  # type: ignore[arg-type]
+                        then = tiers_at[key, o]
+                        if then is not None and priced_by[key] != {tuple((t.lower, t.upper, t.rate) for t in then)}:
+                            origins[key].append(o)
+                for origin in origins[key]:
                     tiers = tiers_at[key, origin]
-                    if tiers is None:
-                        continue
+                    assert tiers is not None  # origins holds only years with a schedule, and another than this year's
                     annual = annual_limit(tiers, r.average_net_assets)
                     running[origin] = excel_round(running.get(origin, 0.0) + annual * r.days / days_in_year(r.month.year))
                 limits_under = dict(running)
+                if r.ytd_waiver > 0:  # a year with a waiver: later years may repay it
+                    owed.setdefault(key, set()).add(r.month.year)
             out.setdefault(key, []).append(
                 MonthFigures(
                     r.month.year, r.month.month, r.ytd_limit, r.ytd_covered, portfolio_assets[r.portfolio, r.month], limits_under
@@ -220,11 +247,11 @@ def recoupment_book(
     rules = terms.rules
     recorded = tuple(terms.approvals if approvals is None else approvals)
     month = pd.Period(year=as_of.year, month=as_of.month, freq="M")
-    figures = monthly_figures(actuals, history, rules, month)
     opened: dict[Series, dict[int, float]] = {}
     for o in openings:
         if o.agreement == history.id:
             opened.setdefault((o.portfolio, o.share_class or None), {})[o.fiscal_year] = o.amount
+    figures = monthly_figures(actuals, history, rules, month, opened)
     # an approval names its class by key ("INVESTOR"); a series by the agreement's spelling ("Investor"), as actuals do
     approved = [(a.portfolio, spelling(history, a.portfolio, a.share_class) if a.share_class else None) for a in recorded]
     _refuse_orphans(
