@@ -126,18 +126,25 @@ def test_a_setting_without_its_clause_is_refused(capsys: pytest.CaptureFixture[s
     assert "'window' is 0; valid: a whole number from 1 to 120" in err
 
 
-def test_an_opening_balance_with_a_class_opens_that_classs_ledger(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """December 2010, Zeta Growth (1.00%) by class; each class 36,500,000 over 31 days: limit 31,000.
-    Class A: covered 25,000 + 5,000 = 30,000, room 1,000; opening 300 (FY 2009) -> 300 repaid, 0 left.
-    Class B: covered 25,000 + 5,600 = 30,600, room 400; opening 700 (FY 2009) -> 400 repaid, 300 left until
-    December 31, 2012 (three fiscal years after 2009). The openings spell the classes "Class A" and "b"."""
-    actuals = tmp_path / "2010-12.csv"
-    actuals.write_text(
+def growth_by_class(folder: Path) -> Path:
+    """December 2010, Zeta Growth given per class A and B: 36,500,000 each over 31 days (limit 31,000 each);
+    covered A 25,000 + 5,000 = 30,000 (room 1,000), B 25,000 + 5,600 = 30,600 (room 400)."""
+    path = folder / "2010-12.csv"
+    path.write_text(
         "Month,Portfolio,Share class,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,"
         "Brokerage,Extraordinary expenses\n"
         "2010-12,Zeta Growth Portfolio,A,36500000,31,25000,5000,0,0,0,0,0\n"
         "2010-12,Zeta Growth Portfolio,B,36500000,31,25000,5600,0,0,0,0,0\n"
     )
+    return path
+
+
+def test_an_opening_balance_with_a_class_opens_that_classs_ledger(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """December 2010, Zeta Growth (1.00%) by class; each class 36,500,000 over 31 days: limit 31,000.
+    Class A: covered 25,000 + 5,000 = 30,000, room 1,000; opening 300 (FY 2009) -> 300 repaid, 0 left.
+    Class B: covered 25,000 + 5,600 = 30,600, room 400; opening 700 (FY 2009) -> 400 repaid, 300 left until
+    December 31, 2012 (three fiscal years after 2009). The openings spell the classes "Class A" and "b"."""
+    actuals = growth_by_class(tmp_path)
     openings = tmp_path / "openings.csv"
     openings.write_text(
         "Agreement,Portfolio,Share class,Fiscal year,Amount\n"
@@ -183,13 +190,7 @@ def test_an_opening_from_before_the_actuals_is_capped_by_its_own_years_schedule(
 def test_an_opening_balance_no_ledger_can_take_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Found by review: openings for a class the actuals never give (or for the whole portfolio, when the actuals give
     classes) became ledgers of their own, counted as available and printed in the note table, never repayable."""
-    actuals = tmp_path / "2010-12.csv"
-    actuals.write_text(
-        "Month,Portfolio,Share class,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,"
-        "Brokerage,Extraordinary expenses\n"
-        "2010-12,Zeta Growth Portfolio,A,36500000,31,25000,5000,0,0,0,0,0\n"
-        "2010-12,Zeta Growth Portfolio,B,36500000,31,25000,5600,0,0,0,0,0\n"
-    )
+    actuals = growth_by_class(tmp_path)
     openings = tmp_path / "openings.csv"
     openings.write_text(
         "Agreement,Portfolio,Share class,Fiscal year,Amount\n"

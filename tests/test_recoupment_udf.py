@@ -12,6 +12,7 @@ import pytest
 from xlwings import XlwingsError
 
 import udfs
+from tests.test_recoupment_cli import growth_by_class
 
 HERE = Path(__file__).parent / "recoupment"
 
@@ -67,17 +68,11 @@ def test_recorded_approvals_apply_without_an_argument(monkeypatch: pytest.Monkey
 def test_a_portfolio_kept_per_class_answers_the_sum_of_its_classes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Found by review: a portfolio with per-class ledgers answered 0.0. The case of tests/test_recoupment_cli.py's
     per-class opening balances: Class A 0 left, Class B 300 left -> 300.00 for the portfolio."""
-    (tmp_path / "2010-12.csv").write_text(
-        "Month,Portfolio,Share class,Average net assets,Days,Management fee,Other expenses,12b-1 fees,Interest,Taxes,"
-        "Brokerage,Extraordinary expenses\n"
-        "2010-12,Zeta Growth Portfolio,A,36500000,31,25000,5000,0,0,0,0,0\n"
-        "2010-12,Zeta Growth Portfolio,B,36500000,31,25000,5600,0,0,0,0,0\n"
-    )
     (tmp_path / "openings.csv").write_text(
         "Agreement,Portfolio,Share class,Fiscal year,Amount\nzeta,Zeta Growth Portfolio,A,2009,300\n"
         "zeta,Zeta Growth Portfolio,B,2009,700\n"
     )
     monkeypatch.setenv("XLCAP_DATA", str(HERE / "data"))
-    monkeypatch.setenv("XLCAP_ACTUALS", str(tmp_path / "2010-12.csv"))
+    monkeypatch.setenv("XLCAP_ACTUALS", str(growth_by_class(tmp_path)))
     monkeypatch.setenv("XLCAP_OPENINGS", str(tmp_path / "openings.csv"))
     assert udfs.expcap_recoupable("Zeta Growth", "2010-12-31") == 300.0
