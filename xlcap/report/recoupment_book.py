@@ -155,6 +155,13 @@ class RecoupmentBook:
         return next((p for p in self.portfolios if (p.portfolio, p.share_class) == (portfolio, share_class)), None)
 
 
+Bands = tuple[tuple[float, float, float], ...]  # a schedule row's limit as (from, to, rate) bands, whatever its amendment
+
+
+def _bands(tiers: Iterable[Tier]) -> Bands:
+    return tuple((t.lower, t.upper, t.rate) for t in tiers)
+
+
 def monthly_figures(
     actuals: Actuals,
     history: History,
@@ -184,14 +191,14 @@ def monthly_figures(
         report = compute(actuals, by_year[year], history)
         records = report.rows
         # An earlier year priced by the very bands that priced every month of this year has the same limit: the lesser
-        # of the two is today's (the fallback), so its running limit is not needed. A band is (from, to, rate).
-        bands: dict[str, list[tuple[float, float, float]]] = {}
-        priced_by: dict[Series, set[tuple[tuple[float, float, float], ...]]] = {}
+        # of the two is today's (the fallback), so its running limit is not needed.
+        priced_by: dict[Series, set[Bands]] = {}
         if rules.cap_test == "lesser_of":
+            by_key: dict[str, list[Tier]] = {}
             for t in report.tiers:
-                bands.setdefault(t.key, []).append((t.lower, t.upper, t.rate))
+                by_key.setdefault(t.key, []).append(t)
             for r in records:
-                priced_by.setdefault((r.portfolio, r.share_class), set()).add(tuple(bands.get(r.schedule_key, ())))
+                priced_by.setdefault((r.portfolio, r.share_class), set()).add(_bands(by_key.get(r.schedule_key, ())))
         # the minimum-assets condition reads the portfolio's average net assets, every class together
         portfolio_assets: dict[tuple[str, pd.Period], float] = {}
         for r in records:
@@ -209,7 +216,7 @@ def monthly_figures(
                             live = amendment is not None and row is not None and lapsed is None
                             tiers_at[key, o] = row_tiers(amendment, row) if live else None  # type: ignore[arg-type]
                         then = tiers_at[key, o]
-                        if then is not None and priced_by[key] != {tuple((t.lower, t.upper, t.rate) for t in then)}:
+                        if then is not None and priced_by[key] != {_bands(then)}:
                             origins[key].append(o)
                 for origin in origins[key]:
                     tiers = tiers_at[key, origin]
